@@ -1,0 +1,101 @@
+// The HTTP server: /trpc/* to tRPC, POST /chat as SSE, the seed's REST routes,
+// /health, and the built React client. Built separately from listen() so tests
+// run the real server on port 0.
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import type { AppDeps } from "./deps.ts";
+import { MethodNotAllowedError, NotFoundError } from "./errors.ts";
+import { sendError } from "./http/respond.ts";
+import { createStaticHandler } from "./http/static-files.ts";
+import { createChatRoute } from "./routes/chat-stream.ts";
+import { createHealthRoute } from "./routes/health.ts";
+import { createRestRoutes } from "./routes/rest-compat.ts";
+import { contextFactory } from "./trpc/context.ts";
+import { appRouter } from "./trpc/router.ts";
+
+const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function traceIdOf(req: IncomingMessage): string {
+  const sent = req.headers["x-request-id"];
+  const value = Array.isArray(sent) ? sent[0] : sent;
+  return value && TRACE_ID.test(value) ? value : randomUUID();
+}
+
+function applyCors(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !(allowed.includes(origin) || allowed.includes("*"))) return false;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Allow-Headers", "content-type, x-api-key, authorization, x-request-id, trpc-accept");
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  res.setHeader("Access-Control-Expose-Headers", "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset");
+  return true;
+}
+
+export function createApp(deps: AppDeps): http.Server {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    createContext: contextFactory(deps),
+    basePath: "/trpc/",
+    maxBodySize: deps.config.MAX_BODY_BYTES,
+  });
+  const chat = createChatRoute(deps);
+  const rest = createRestRoutes(deps);
+  const health = createHealthRoute(deps);
+  const serveStatic = createStaticHandler(deps.config.CLIENT_DIST_DIR);
+
+  async function route(req: IncomingMessage, res: ServerResponse, traceId: string, log: AppDeps["log"]) {
+    const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    const method = req.method ?? "GET";
+    const only = (allowed: string) => {
+      if (method !== allowed) throw new MethodNotAllowedError(`Use ${allowed} for ${pathname}.`);
+    };
+
+    if (pathname.startsWith("/trpc/")) return trpc(req, res);
+    switch (pathname) {
+      case "/health":
+        only("GET");
+        return health(res);
+      case "/chat":
+        only("POST");
+        return chat(req, res, traceId, log);
+      case "/feedback":
+        only("POST");
+        return rest.postFeedback(req, res, log);
+      case "/feedback/stats":
+        only("GET");
+        return rest.getStats(req, res);
+    }
+    if (method === "GET" || method === "HEAD") return serveStatic(req, res, pathname);
+    throw new NotFoundError(`No route for ${method} ${pathname}.`);
+  }
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const traceId = traceIdOf(req);
+    res.setHeader("x-request-id", traceId);
+    const log = deps.log.child({ trace_id: traceId });
+    const corsAllowed = applyCors(req, res, deps.config.CORS_ORIGINS);
+    if (req.method === "OPTIONS") {
+      res.writeHead(corsAllowed ? 204 : 403).end();
+      return;
+    }
+    res.on("finish", () => {
+      log.debug(
+        { method: req.method, path: req.url, status: res.statusCode, duration_ms: Math.round(performance.now() - started) },
+        "request completed",
+      );
+    });
+    route(req, res, traceId, log).catch((error: unknown) => sendError(res, error, log));
+  });
+
+  // Above common load-balancer idle timeouts (60 s), so the balancer closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  // Bounds how long a client may take to send its request; streaming responses are not affected.
+  server.requestTimeout = 30_000;
+  return server;
+}
+

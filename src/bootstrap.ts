@@ -1,0 +1,89 @@
+// Builds the running system from a parsed config: the database (embedded when
+// DATABASE_URL is unset), migrations and seed data, the store (in-process when
+// REDIS_URL is unset), the sidecar (spawned when SIDECAR_URL is unset) and the
+// LLM provider (the simulator when none is configured). Tests call this too,
+// with their own database, Redis prefix and fake upstream.
+import { usesSimulator, type Config } from "./config.ts";
+import { connectDatabase } from "./db.ts";
+import { applyMigrations } from "./db/migrations.ts";
+import { seedDatabase } from "./db/seed.ts";
+import { createDeps, type AppDeps } from "./deps.ts";
+import { startEmbeddedPostgres } from "./embedded/embedded-postgres.ts";
+import { startSidecarProcess } from "./embedded/sidecar-process.ts";
+import type { Logger } from "./logger.ts";
+import { OpenAiProvider } from "./services/llm/openai-provider.ts";
+import type { LlmProvider } from "./services/llm/provider.ts";
+import { SimulatorProvider } from "./services/llm/simulator-provider.ts";
+import { createTokenCounter } from "./services/token-counter.ts";
+import { MemoryStore } from "./store/memory-store.ts";
+import { RedisStore } from "./store/redis-store.ts";
+import type { Store } from "./store/store.ts";
+
+export interface Runtime {
+  deps: AppDeps;
+  /** Set only on the start that created the admin user without ADMIN_API_KEY. */
+  generatedAdminKey: string | null;
+  close(): Promise<void>;
+}
+
+function createProvider(config: Config, log: Logger): LlmProvider {
+  if (usesSimulator(config)) {
+    log.warn(
+      { provider: "simulator" },
+      "no LLM configured (OPENAI_API_KEY / LLM_BASE_URL): answers come from the built-in SIMULATOR, not a model",
+    );
+    return new SimulatorProvider();
+  }
+  return new OpenAiProvider({
+    name: "openai",
+    ...(config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : {}),
+    ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+    timeoutMs: config.LLM_STREAM_TIMEOUT_MS,
+  });
+}
+
+export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log.error({ err: error }, "shutdown step failed"));
+  };
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log });
+      cleanups.push(embedded.stop);
+      databaseUrl = embedded.url;
+    }
+    const applied = await applyMigrations(databaseUrl, log);
+    if (applied.length > 0) log.info({ migrations: applied }, "database migrated");
+
+    const database = connectDatabase(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
+    cleanups.push(database.close);
+    const { generatedAdminKey } = await seedDatabase(database.prisma, {
+      adminApiKey: config.ADMIN_API_KEY,
+      model: config.LLM_MODEL,
+    });
+
+    const store: Store = config.REDIS_URL
+      ? RedisStore.connect(config.REDIS_URL, config.REDIS_KEY_PREFIX)
+      : new MemoryStore();
+    cleanups.push(() => store.close());
+    if (store.kind === "memory") log.info("no REDIS_URL: using the in-process store (single instance only)");
+
+    let sidecarUrl: string | null = config.SIDECAR_URL ?? null;
+    if (!sidecarUrl && !config.SIDECAR_DISABLED) {
+      const sidecar = await startSidecarProcess({ port: config.SIDECAR_PORT, log });
+      cleanups.push(sidecar.stop);
+      sidecarUrl = sidecar.url;
+    }
+    const tokenCounter = createTokenCounter({ baseUrl: sidecarUrl, timeoutMs: config.SIDECAR_TIMEOUT_MS, log });
+
+    const deps = createDeps({ config, database, store, log, provider: createProvider(config, log), tokenCounter });
+    await deps.experiments.start();
+    cleanups.push(() => deps.experiments.stop());
+    return { deps, generatedAdminKey, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+// A Server-Sent Events response: named events with increasing ids, and comment
+// heartbeats so idle proxies and load balancers keep long streams open.
+import type { ServerResponse } from "node:http";
+
+const HEARTBEAT_MS = 15_000;
+
+export class SseStream {
+  private nextId = 0;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly res: ServerResponse,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(200, {
+      ...headers,
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      // Tells nginx-style proxies not to buffer the stream.
+      "X-Accel-Buffering": "no",
+    });
+    res.flushHeaders();
+    this.heartbeat = setInterval(() => this.comment("heartbeat"), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  get open(): boolean {
+    return !this.res.writableEnded && !this.res.destroyed;
+  }
+
+  send(event: string, data: unknown): void {
+    if (!this.open) return;
+    this.res.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  comment(text: string): void {
+    if (this.open) this.res.write(`: ${text}\n\n`);
+  }
+
+  end(): void {
+    clearInterval(this.heartbeat);
+    if (this.open) this.res.end();
+  }
+}

@@ -1,0 +1,59 @@
+// PromptLab's entry point: read config, build the system, listen, and shut down
+// gracefully on SIGTERM/SIGINT (stop accepting, let streams finish up to a
+// deadline, close pools).
+import { createApp } from "./app.ts";
+import { bootstrap } from "./bootstrap.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL });
+  const runtime = await bootstrap(config, log);
+  if (runtime.generatedAdminKey) {
+    // Shown once: only its hash is stored.
+    process.stdout.write(
+      `\n  Admin API key (shown once, store it now): ${runtime.generatedAdminKey}\n  Test user key: test-key-123\n\n`,
+    );
+  }
+
+  const server = createApp(runtime.deps);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  log.info(
+    { port: config.PORT, host: config.HOST, store: runtime.deps.store.kind, provider: runtime.deps.provider.name },
+    `PromptLab listening on http://localhost:${config.PORT}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref());
+    await Promise.race([closed, deadline]);
+    server.closeAllConnections();
+    await runtime.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`PromptLab failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+// Feedback procedures: rate an answer, read the per-variant results.
+import { z } from "zod";
+import { experimentStats } from "../services/experiment-stats.ts";
+import { ratingSchema, submitFeedback } from "../services/feedback.ts";
+import { authedProcedure, router } from "../trpc/init.ts";
+
+export const feedbackRouter = router({
+  submit: authedProcedure
+    .input(z.strictObject({ messageId: z.uuid(), rating: ratingSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await submitFeedback(ctx.deps.db, ctx.user.id, input.messageId, input.rating);
+      ctx.log.info({ message_id: input.messageId, rating: input.rating, status: result.status }, "feedback recorded");
+      return result;
+    }),
+
+  stats: authedProcedure.query(({ ctx }) => experimentStats(ctx.deps.db)),
+});

@@ -1,0 +1,118 @@
+// POST /chat: the raw SSE route. Auth, validation and rate-limit failures are
+// plain JSON errors sent before any SSE header; once streaming starts, failures
+// arrive as an `error` event and the partial answer is kept.
+//
+// Events: meta (ids, experiment, variant, prompt version, trace id, estimate),
+// delta (text), done (tokens, latency, time to first token, cost), error.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { chatDeps, type AppDeps } from "../deps.ts";
+import { readJsonBody } from "../http/read-body.ts";
+import { sendError } from "../http/respond.ts";
+import { SseStream } from "../http/sse.ts";
+import { parseInput } from "../http/validation.ts";
+import type { Logger } from "../logger.ts";
+import { chatInputSchema, ClientDisconnectedError, prepareChat, runChat } from "../services/chat.ts";
+import { assertAllowed, consumeRateLimit, rateLimitHeaders } from "../services/rate-limit.ts";
+import { apiKeyFrom } from "./api-key-header.ts";
+
+export function createChatRoute(deps: AppDeps) {
+  const inputSchema = chatInputSchema(deps.config.MAX_MESSAGE_CHARS);
+
+  return async function handleChat(req: IncomingMessage, res: ServerResponse, traceId: string, log: Logger) {
+    const startedAt = performance.now();
+    let sse: SseStream | undefined;
+    try {
+      const user = await deps.auth.authenticate(apiKeyFrom(req));
+      const input = parseInput(inputSchema, await readJsonBody(req, deps.config.MAX_BODY_BYTES));
+      const decision = await consumeRateLimit(
+        deps.store,
+        user.id,
+        user.rateLimitPerHour ?? deps.config.RATE_LIMIT_PER_HOUR,
+      );
+      assertAllowed(decision);
+
+      const requestLog = log.child({ user_id: user.id });
+      const services = chatDeps(deps, requestLog);
+      const prepared = await prepareChat(services, user, input, traceId);
+      requestLog.info(
+        {
+          pre_estimated_tokens: prepared.preEstimatedTokens,
+          estimate_source: prepared.estimateSource,
+          experiment: prepared.experiment?.key,
+          variant: prepared.experiment?.variant,
+          prompt_version_id: prepared.experiment?.promptVersionId,
+          provider: deps.provider.name,
+          model: prepared.model,
+        },
+        "chat started",
+      );
+
+      // Abort the upstream call as soon as the client goes away.
+      const disconnect = new AbortController();
+      res.on("close", () => {
+        if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
+      });
+
+      sse = new SseStream(res, rateLimitHeaders(decision));
+      sse.send("meta", {
+        conversation_id: prepared.conversationId,
+        user_message_id: prepared.userMessageId,
+        message_id: prepared.assistantMessageId,
+        experiment: prepared.experiment?.key ?? null,
+        variant: prepared.experiment?.variant ?? null,
+        prompt_version_id: prepared.experiment?.promptVersionId ?? null,
+        prompt_version: prepared.experiment?.promptVersion ?? null,
+        config_version: prepared.experiment?.configVersion ?? null,
+        provider: deps.provider.name,
+        model: prepared.model,
+        trace_id: traceId,
+        pre_estimated_tokens: prepared.preEstimatedTokens,
+        estimate_source: prepared.estimateSource,
+      });
+
+      const stream = sse;
+      const outcome = await runChat(services, prepared, startedAt, disconnect.signal, (text) =>
+        stream.send("delta", { text }),
+      );
+      requestLog.info(
+        {
+          message_id: outcome.messageId,
+          status: outcome.status,
+          tokens_in: outcome.tokensIn,
+          tokens_out: outcome.tokensOut,
+          latency_ms: outcome.latencyMs,
+          ttft_ms: outcome.timeToFirstTokenMs,
+          cost_usd: outcome.costUsd,
+        },
+        "chat finished",
+      );
+      if (outcome.error) {
+        sse.send("error", { ...outcome.error, message_id: outcome.messageId });
+      } else {
+        sse.send("done", {
+          message_id: outcome.messageId,
+          status: outcome.status,
+          provider: outcome.provider,
+          model: outcome.model,
+          tokens_in: outcome.tokensIn,
+          tokens_out: outcome.tokensOut,
+          total_tokens: outcome.tokensIn + outcome.tokensOut,
+          usage_source: outcome.usageSource,
+          latency_ms: outcome.latencyMs,
+          time_to_first_token_ms: outcome.timeToFirstTokenMs,
+          cost_usd: outcome.costUsd,
+        });
+      }
+      sse.end();
+    } catch (error) {
+      if (sse?.open) {
+        log.error({ err: error }, "chat failed after streaming began");
+        sse.send("error", { code: "internal_error", message: "The answer could not be completed." });
+        sse.end();
+      } else if (!sse) {
+        sendError(res, error, log);
+      }
+    }
+  };
+}

@@ -1,0 +1,298 @@
+// The chat request path after transport concerns: load the conversation, assign
+// the experiment variant, build the prompt from its active version, estimate
+// input tokens, stream the provider's answer and store both messages with every
+// field needed to reproduce and judge the answer.
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import type { Db } from "../db.ts";
+import { AppError, NotFoundError, toAppError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import { assignVariant } from "./assignment.ts";
+import type { AuthUser } from "./auth.ts";
+import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
+import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import type { TokenCounter } from "./token-counter.ts";
+
+export function chatInputSchema(maxMessageChars: number) {
+  return z.strictObject({
+    message: z
+      .string({ error: "message must be a string" })
+      .trim()
+      .min(1, "message must not be empty")
+      .max(maxMessageChars, `message must be at most ${maxMessageChars} characters`),
+    conversation_id: z.uuid("conversation_id must be a UUID").optional(),
+    /** Which experiment decides the prompt; the configured default when absent. */
+    experiment: z.string().min(1).max(100).optional(),
+  });
+}
+
+export type ChatInput = z.infer<ReturnType<typeof chatInputSchema>>;
+
+export interface ChatDeps {
+  db: Db;
+  log: Logger;
+  provider: LlmProvider;
+  tokenCounter: TokenCounter;
+  experiments: ExperimentConfigCache;
+  defaultExperimentKey: string;
+  defaultModel: string;
+  maxHistoryMessages: number;
+  firstTokenTimeoutMs: number;
+}
+
+/** Used when no experiment governs the request (none configured under that key). */
+const FALLBACK_SYSTEM_PROMPT = "You are a helpful assistant.";
+
+export interface PreparedChat {
+  traceId: string;
+  userId: string;
+  conversationId: string;
+  userMessageId: string;
+  assistantMessageId: string;
+  experiment: { key: string; variant: string; configVersion: number; promptVersionId: string | null; promptVersion: number | null } | null;
+  model: string;
+  parameters: CompletionParameters;
+  turns: ChatTurn[];
+  preEstimatedTokens: number;
+  estimateSource: "sidecar" | "fallback";
+}
+
+export interface ChatOutcome {
+  messageId: string;
+  status: "complete" | "incomplete" | "error";
+  content: string;
+  provider: string;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  usageSource: "provider" | "tokenizer";
+  latencyMs: number;
+  timeToFirstTokenMs: number | null;
+  costUsd: string | null;
+  error: { code: string; message: string } | null;
+}
+
+async function loadHistory(db: Db, userId: string, conversationId: string, limit: number): Promise<ChatTurn[]> {
+  const conversation = await db.conversation.findFirst({
+    where: { id: conversationId, userId },
+    select: {
+      messages: {
+        where: { role: { in: ["user", "assistant"] }, content: { not: "" } },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+        select: { role: true, content: true },
+      },
+    },
+  });
+  // Someone else's conversation is indistinguishable from a missing one.
+  if (!conversation) throw new NotFoundError("No such conversation.");
+  return conversation.messages.reverse().map((m) => ({ role: m.role, content: m.content }));
+}
+
+function chooseVersion(experiment: ActiveExperiment | null, userId: string) {
+  if (!experiment || experiment.variants.length === 0) return null;
+  const { variant } = assignVariant(
+    { key: experiment.key, running: experiment.status === "running", killed: experiment.killed, variants: experiment.variants },
+    userId,
+  );
+  return { experiment, variant };
+}
+
+export async function prepareChat(
+  deps: ChatDeps,
+  user: AuthUser,
+  input: ChatInput,
+  traceId: string,
+): Promise<PreparedChat> {
+  const experimentKey = input.experiment ?? deps.defaultExperimentKey;
+  const [history, experiment] = await Promise.all([
+    input.conversation_id
+      ? loadHistory(deps.db, user.id, input.conversation_id, deps.maxHistoryMessages)
+      : Promise.resolve([]),
+    deps.experiments.get(experimentKey),
+  ]);
+  if (!experiment && input.experiment) throw new NotFoundError(`No experiment with key "${input.experiment}".`);
+
+  const chosen = chooseVersion(experiment, user.id);
+  const version = chosen?.variant.promptVersion ?? null;
+  const model = version?.model ?? deps.defaultModel;
+  const turns: ChatTurn[] = [
+    { role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT },
+    ...history,
+    { role: "user", content: input.message },
+  ];
+  // Estimated once the prompt is built, so the figure covers the system prompt
+  // and history too: that is what the provider will bill.
+  const estimate = await deps.tokenCounter.countChat(model, turns);
+
+  const conversationId = input.conversation_id ?? randomUUID();
+  const userMessageId = randomUUID();
+  // The user's turn is stored before streaming, so a crash mid-answer loses nothing the user wrote.
+  await deps.db.$transaction([
+    input.conversation_id
+      ? deps.db.conversation.update({ where: { id: conversationId }, data: { updatedAt: new Date() } })
+      : deps.db.conversation.create({
+          data: { id: conversationId, userId: user.id, title: input.message.slice(0, 80) },
+        }),
+    deps.db.message.create({
+      data: {
+        id: userMessageId,
+        conversationId,
+        role: "user",
+        content: input.message,
+        traceId,
+        experimentKey: chosen?.experiment.key ?? null,
+        variant: chosen?.variant.key ?? null,
+        promptVersionId: version?.id ?? null,
+      },
+    }),
+  ]);
+
+  return {
+    traceId,
+    userId: user.id,
+    conversationId,
+    userMessageId,
+    assistantMessageId: randomUUID(),
+    experiment: chosen
+      ? {
+          key: chosen.experiment.key,
+          variant: chosen.variant.key,
+          configVersion: chosen.experiment.version,
+          promptVersionId: version?.id ?? null,
+          promptVersion: version?.version ?? null,
+        }
+      : null,
+    model,
+    parameters: parametersFromJson(version?.parameters),
+    turns,
+    preEstimatedTokens: estimate.tokens,
+    estimateSource: estimate.source,
+  };
+}
+
+export class FirstTokenTimeoutError extends AppError {
+  readonly status = 504;
+  readonly code = "first_token_timeout";
+}
+
+export class ClientDisconnectedError extends Error {
+  constructor() {
+    super("client disconnected");
+    this.name = "ClientDisconnectedError";
+  }
+}
+
+function upstreamFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof FirstTokenTimeoutError) return { code: error.code, message: error.message };
+  const status = typeof error === "object" && error !== null && "status" in error ? (error as { status: unknown }).status : undefined;
+  if (typeof status === "number") {
+    return { code: "upstream_error", message: `The model provider failed (HTTP ${status}).` };
+  }
+  const app = toAppError(error);
+  if (app.status < 500) return { code: app.code, message: app.message };
+  return { code: "upstream_error", message: "The model provider failed while answering." };
+}
+
+/**
+ * Streams the answer, calling onDelta per text piece, then stores the assistant
+ * message (complete, incomplete after a client abort, or error) and returns the
+ * outcome. Never throws for provider failures: they become an error outcome.
+ */
+export async function runChat(
+  deps: ChatDeps,
+  prepared: PreparedChat,
+  startedAt: number,
+  clientSignal: AbortSignal,
+  onDelta: (text: string) => void,
+): Promise<ChatOutcome> {
+  const firstToken = new AbortController();
+  const firstTokenTimer = setTimeout(
+    () => firstToken.abort(new FirstTokenTimeoutError(`No answer from the model within ${deps.firstTokenTimeoutMs} ms.`)),
+    deps.firstTokenTimeoutMs,
+  );
+  const signal = AbortSignal.any([clientSignal, firstToken.signal]);
+
+  let content = "";
+  let timeToFirstTokenMs: number | null = null;
+  let usage: { tokensIn: number; tokensOut: number } | null = null;
+  let status: ChatOutcome["status"] = "complete";
+  let error: ChatOutcome["error"] = null;
+  try {
+    for await (const event of deps.provider.stream({
+      model: prepared.model,
+      messages: prepared.turns,
+      parameters: prepared.parameters,
+      signal,
+    })) {
+      if (event.type === "usage") {
+        usage = { tokensIn: event.tokensIn, tokensOut: event.tokensOut };
+        continue;
+      }
+      if (timeToFirstTokenMs === null) {
+        timeToFirstTokenMs = Math.round(performance.now() - startedAt);
+        clearTimeout(firstTokenTimer);
+      }
+      content += event.text;
+      onDelta(event.text);
+    }
+    // The OpenAI SDK ends its stream quietly when its signal aborts, so a clean
+    // loop exit does not yet mean the answer is complete.
+    signal.throwIfAborted();
+  } catch (caught) {
+    if (clientSignal.aborted) {
+      status = "incomplete";
+    } else {
+      status = "error";
+      error = upstreamFailure(firstToken.signal.aborted ? firstToken.signal.reason : caught);
+      deps.log.warn({ err: caught, provider: deps.provider.name, code: error.code }, "provider stream failed");
+    }
+  } finally {
+    clearTimeout(firstTokenTimer);
+  }
+
+  const latencyMs = Math.round(performance.now() - startedAt);
+  const tokensIn = usage?.tokensIn ?? prepared.preEstimatedTokens;
+  const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(prepared.model, content)).tokens : 0);
+  const { costUsd } = await deps.tokenCounter.price(prepared.model, tokensIn, tokensOut);
+
+  await deps.db.message.create({
+    data: {
+      id: prepared.assistantMessageId,
+      conversationId: prepared.conversationId,
+      role: "assistant",
+      content,
+      status,
+      provider: deps.provider.name,
+      model: prepared.model,
+      tokensIn,
+      tokensOut,
+      preEstimatedTokens: prepared.preEstimatedTokens,
+      estimateSource: prepared.estimateSource,
+      latencyMs,
+      timeToFirstTokenMs,
+      costUsd,
+      experimentKey: prepared.experiment?.key ?? null,
+      variant: prepared.experiment?.variant ?? null,
+      promptVersionId: prepared.experiment?.promptVersionId ?? null,
+      traceId: prepared.traceId,
+      errorCode: error?.code ?? null,
+    },
+  });
+
+  return {
+    messageId: prepared.assistantMessageId,
+    status,
+    content,
+    provider: deps.provider.name,
+    model: prepared.model,
+    tokensIn,
+    tokensOut,
+    usageSource: usage ? "provider" : "tokenizer",
+    latencyMs,
+    timeToFirstTokenMs,
+    costUsd,
+    error,
+  };
+}

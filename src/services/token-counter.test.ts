@@ -1,0 +1,190 @@
+// The sidecar client against a real sidecar, a closed port, a server that
+// never answers, and no sidecar at all: callers must always get an answer.
+import type { Server } from "node:http";
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
+import { pino, type Logger } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSidecarServer } from "../../sidecar/app.ts";
+import { priceCall } from "../../sidecar/pricing.ts";
+import {
+  createRateLimitedWarn,
+  createTokenCounter,
+  estimateChatTokens,
+  estimateTextTokens,
+  type ChatMessage,
+} from "./token-counter.ts";
+
+type LogLine = { level: number; msg: string; reason?: string; suppressed?: number };
+
+function captureLogger(): { log: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const log = pino({ level: "warn" }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
+  return { log, lines };
+}
+
+function portOf(server: Server | TcpServer): number {
+  return (server.address() as AddressInfo).port;
+}
+
+function listen(server: Server | TcpServer): Promise<void> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+}
+
+const birthday = "お誕生日おめでとう"; // 8 tokens in o200k_base, 9 characters
+const chat: ChatMessage[] = [
+  { role: "system", content: "You are terse." },
+  { role: "user", content: "tiktoken is great!", name: "bob" },
+];
+
+describe("estimates", () => {
+  it("assumes about 4 characters per token, rounding up", () => {
+    expect(estimateTextTokens("")).toBe(0);
+    expect(estimateTextTokens("abcd")).toBe(1);
+    expect(estimateTextTokens("abcde")).toBe(2);
+  });
+
+  it("applies the same chat framing as the sidecar", () => {
+    // 3 priming + per message 3: system(2)+content(4) | user(1)+content(5)+1 name+"bob"(1)
+    expect(estimateChatTokens(chat)).toBe(3 + (3 + 2 + 4) + (3 + 1 + 5 + 1 + 1));
+  });
+});
+
+describe("rate-limited warn", () => {
+  it("emits one warn per interval and reports how many were suppressed", () => {
+    const { log, lines } = captureLogger();
+    let now = 0;
+    const warn = createRateLimitedWarn(log, 10_000, () => now);
+    warn({}, "down");
+    now = 5_000;
+    warn({}, "down");
+    warn({}, "down");
+    expect(lines).toHaveLength(1);
+    now = 10_000;
+    warn({}, "down");
+    expect(lines.map((line) => line.suppressed)).toEqual([0, 2]);
+  });
+});
+
+describe("with a live sidecar", () => {
+  let sidecar: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    sidecar = createSidecarServer();
+    await listen(sidecar);
+    baseUrl = `http://127.0.0.1:${portOf(sidecar)}/`; // trailing slash on purpose
+  });
+
+  afterAll(async () => {
+    sidecar.closeAllConnections();
+    await new Promise((resolve) => sidecar.close(resolve));
+  });
+
+  it("uses the sidecar for counts, prices and health", async () => {
+    const { log, lines } = captureLogger();
+    const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
+
+    expect(await counter.countText("gpt-4o", birthday)).toEqual({ tokens: 8, source: "sidecar" });
+    // 3 + (3 + "system" 1 + "You are terse." 4) + (3 + "user" 1 + 6 + 1 + "bob" 1)
+    expect(await counter.countChat("gpt-4o", chat)).toEqual({ tokens: 23, source: "sidecar" });
+    expect(await counter.price("gpt-4o-mini", 100, 0)).toEqual({ costUsd: "0.0000150000", source: "sidecar" });
+    expect(await counter.health()).toBe("ok");
+    expect(lines).toEqual([]);
+  });
+
+  it("treats an unknown model on /cost as an answer, not an outage", async () => {
+    const { log, lines } = captureLogger();
+    const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
+    expect(await counter.price("mystery-1", 1, 1)).toEqual({ costUsd: null, source: "sidecar" });
+    expect(lines).toEqual([]);
+  });
+
+  it("rejects invalid token counts before calling out", async () => {
+    const { log } = captureLogger();
+    const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
+    await expect(counter.price("gpt-4o", -1, 0)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("with nothing listening", () => {
+  let closedPortUrl: string;
+
+  beforeAll(async () => {
+    const probe = createTcpServer();
+    await listen(probe);
+    closedPortUrl = `http://127.0.0.1:${portOf(probe)}`;
+    await new Promise((resolve) => probe.close(resolve));
+  });
+
+  it("falls back and warns once for a burst of failures", async () => {
+    const { log, lines } = captureLogger();
+    const counter = createTokenCounter({ baseUrl: closedPortUrl, timeoutMs: 2_000, log });
+
+    expect(await counter.countText("gpt-4o", birthday)).toEqual({ tokens: 3, source: "fallback" });
+    expect(await counter.countChat("gpt-4o", chat)).toEqual({ tokens: estimateChatTokens(chat), source: "fallback" });
+    // Same table as the sidecar, so the fallback cost is still exact.
+    expect(await counter.price("gpt-4o", 1000, 500)).toEqual({ costUsd: "0.0075000000", source: "fallback" });
+    expect(await counter.price("mystery-1", 1, 1)).toEqual({ costUsd: null, source: "fallback" });
+    expect(await counter.health()).toBe("down");
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, reason: "ECONNREFUSED", suppressed: 0 });
+  });
+});
+
+describe("with a sidecar that accepts and never answers", () => {
+  let blackHole: TcpServer;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    blackHole = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await listen(blackHole);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => blackHole.close(resolve));
+  });
+
+  it("falls back within the timeout plus a small margin", async () => {
+    const timeoutMs = 200;
+    const { log, lines } = captureLogger();
+    const counter = createTokenCounter({ baseUrl: `http://127.0.0.1:${portOf(blackHole)}`, timeoutMs, log });
+
+    const cases: Array<[() => Promise<unknown>, unknown]> = [
+      [() => counter.countText("gpt-4o", birthday), { tokens: 3, source: "fallback" }],
+      [() => counter.price("gpt-4o", 1000, 500), { costUsd: "0.0075000000", source: "fallback" }],
+      [() => counter.health(), "down"],
+    ];
+    for (const [call, expected] of cases) {
+      const startedAt = performance.now();
+      const result = await call();
+      const elapsed = performance.now() - startedAt;
+      expect(result).toEqual(expected);
+      // It must actually wait for the timeout, then give up promptly.
+      expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 20);
+      expect(elapsed).toBeLessThan(timeoutMs + 250);
+    }
+    expect(lines[0]).toMatchObject({ reason: "timeout" });
+  });
+});
+
+describe("with the sidecar disabled", () => {
+  it("answers locally and reports disabled", async () => {
+    const { log, lines } = captureLogger();
+    const counter = createTokenCounter({ baseUrl: null, timeoutMs: 50, log });
+
+    expect(await counter.countText("gpt-4o", "abcdefgh")).toEqual({ tokens: 2, source: "fallback" });
+    expect(await counter.countChat("gpt-4o", chat)).toEqual({ tokens: estimateChatTokens(chat), source: "fallback" });
+    expect(await counter.price("gpt-4o-mini", 100, 0)).toEqual({
+      costUsd: priceCall("gpt-4o-mini", 100, 0)?.costUsd,
+      source: "fallback",
+    });
+    expect(await counter.health()).toBe("disabled");
+    // One notice at startup, none per call.
+    expect(lines).toHaveLength(1);
+  });
+});

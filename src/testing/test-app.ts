@@ -1,0 +1,102 @@
+// The real PromptLab server for integration tests: booted through the same
+// bootstrap as production, on a fresh database, a private Redis key prefix, an
+// in-process sidecar and the fake OpenAI upstream, listening on port 0.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { createApp } from "../app.ts";
+import { bootstrap, type Runtime } from "../bootstrap.ts";
+import { parseConfig } from "../config.ts";
+import { createLogger } from "../logger.ts";
+import { createSidecarServer } from "../../sidecar/app.ts";
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamBehaviour } from "./fake-openai-upstream.ts";
+import { createTestDatabase, type TestDatabase } from "./test-database.ts";
+import { TEST_REDIS_URL, uniqueSuffix } from "./test-services.ts";
+
+export const TEST_ADMIN_KEY = "pl_test_admin_key_0123456789abcdef";
+export const TEST_USER_KEY = "test-key-123";
+
+export interface TestApp {
+  url: string;
+  runtime: Runtime;
+  upstream: FakeUpstream;
+  database: TestDatabase;
+  redisPrefix: string;
+  /** Stops the in-process sidecar, to test the fallback. */
+  stopSidecar(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function startTestApp(
+  options: { upstream?: Partial<FakeUpstreamBehaviour>; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const upstream = await startFakeUpstream(options.upstream);
+  const sidecar = createSidecarServer();
+  const sidecarPort = await listen(sidecar);
+  const redisPrefix = `promptlab_test:${uniqueSuffix()}:`;
+
+  const config = parseConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: "10",
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    LLM_BASE_URL: upstream.baseURL,
+    OPENAI_API_KEY: "sk-test",
+    LLM_MODEL: "gpt-4o-mini",
+    SIDECAR_URL: `http://127.0.0.1:${sidecarPort}`,
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    CLIENT_DIST_DIR: "dist/client",
+    ...options.env,
+  });
+  const log = createLogger({ level: config.LOG_LEVEL, pretty: false });
+  const runtime = await bootstrap(config, log);
+  const server = createApp(runtime.deps);
+  const port = await listen(server);
+
+  let sidecarOpen = true;
+  const stopSidecar = async () => {
+    if (!sidecarOpen) return;
+    sidecarOpen = false;
+    sidecar.closeAllConnections();
+    await new Promise<void>((resolve) => sidecar.close(() => resolve()));
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    runtime,
+    upstream,
+    database,
+    redisPrefix,
+    stopSidecar,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runtime.close();
+      await Promise.all([upstream.close(), stopSidecar()]);
+      await Promise.all([database.drop(), deleteKeys(redisPrefix)]);
+    },
+  };
+}
