@@ -35,9 +35,7 @@ function pickSentences(topic: string, count: number): string[] {
 export function simulatedAnswer(systemPrompt: string, userMessage: string): string {
   const topic = userMessage.trim().replace(/\s+/g, " ").slice(0, 80) || "your question";
   const tone = FRIENDLY.test(systemPrompt) ? "friendly" : "neutral";
-  if (CONCISE.test(systemPrompt)) {
-    return `${OPENERS[tone][0]} On "${topic}": ${pickSentences(topic, 2).join(" ")}`;
-  }
+  // "Detailed" wins over "concise": a detailed prompt may still ask for a short summary.
   if (DETAILED.test(systemPrompt)) {
     const paragraphs = [
       `${OPENERS[tone][1]} Let's go through "${topic}" in detail.`,
@@ -46,6 +44,9 @@ export function simulatedAnswer(systemPrompt: string, userMessage: string): stri
       `To summarise: ${pickSentences(topic + "c", 2).join(" ")}`,
     ];
     return paragraphs.join("\n\n");
+  }
+  if (CONCISE.test(systemPrompt)) {
+    return `${OPENERS[tone][0]} On "${topic}": ${pickSentences(topic, 2).join(" ")}`;
   }
   return `About "${topic}": ${pickSentences(topic, 4).join(" ")}`;
 }
