@@ -13,6 +13,7 @@ import { startSidecarProcess } from "./embedded/sidecar-process.ts";
 import type { Logger } from "./logger.ts";
 import { OpenAiProvider } from "./services/llm/openai-provider.ts";
 import type { LlmProvider } from "./services/llm/provider.ts";
+import { ResilientProvider, type ProviderRoute } from "./services/llm/resilient-provider.ts";
 import { SimulatorProvider } from "./services/llm/simulator-provider.ts";
 import { createTokenCounter } from "./services/token-counter.ts";
 import { MemoryStore } from "./store/memory-store.ts";
@@ -34,11 +35,32 @@ function createProvider(config: Config, log: Logger): LlmProvider {
     );
     return new SimulatorProvider();
   }
-  return new OpenAiProvider({
-    name: "openai",
-    ...(config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : {}),
-    ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
-    timeoutMs: config.LLM_STREAM_TIMEOUT_MS,
+  const routes: ProviderRoute[] = [
+    {
+      provider: new OpenAiProvider({
+        name: config.LLM_PROVIDER_NAME,
+        ...(config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : {}),
+        ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+        timeoutMs: config.LLM_STREAM_TIMEOUT_MS,
+      }),
+    },
+  ];
+  if (config.LLM_FALLBACK_BASE_URL) {
+    routes.push({
+      provider: new OpenAiProvider({
+        name: config.LLM_FALLBACK_NAME,
+        baseURL: config.LLM_FALLBACK_BASE_URL,
+        ...(config.LLM_FALLBACK_API_KEY ? { apiKey: config.LLM_FALLBACK_API_KEY } : {}),
+        timeoutMs: config.LLM_STREAM_TIMEOUT_MS,
+      }),
+      ...(config.LLM_FALLBACK_MODEL ? { model: config.LLM_FALLBACK_MODEL } : {}),
+    });
+  }
+  return new ResilientProvider(routes, log, {
+    firstTokenTimeoutMs: config.LLM_FIRST_TOKEN_TIMEOUT_MS,
+    maxAttempts: config.LLM_MAX_ATTEMPTS,
+    breakerFailures: config.LLM_BREAKER_FAILURES,
+    breakerHalfOpenAfterMs: config.LLM_BREAKER_COOLDOWN_MS,
   });
 }
 

@@ -34,8 +34,18 @@ const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
   LLM_MODEL: z.string().default("gpt-4o-mini"),
+  LLM_PROVIDER_NAME: z.string().min(1).default("openai"),
   LLM_FIRST_TOKEN_TIMEOUT_MS: positiveInt.default(30_000),
   LLM_STREAM_TIMEOUT_MS: positiveInt.default(300_000),
+  /** Attempts per provider before failing over, counting the first. */
+  LLM_MAX_ATTEMPTS: positiveInt.default(2),
+  LLM_BREAKER_FAILURES: positiveInt.default(5),
+  LLM_BREAKER_COOLDOWN_MS: positiveInt.default(10_000),
+  /** A secondary OpenAI-compatible provider to fail over to. */
+  LLM_FALLBACK_BASE_URL: optionalString.pipe(z.url().optional()),
+  LLM_FALLBACK_API_KEY: optionalString,
+  LLM_FALLBACK_MODEL: optionalString,
+  LLM_FALLBACK_NAME: z.string().min(1).default("fallback"),
 
   /** Unset: `npm start` runs the sidecar itself on SIDECAR_PORT. */
   SIDECAR_URL: optionalString.pipe(z.url().optional()),

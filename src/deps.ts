@@ -51,6 +51,6 @@ export function chatDeps(deps: AppDeps, log: Logger): ChatDeps {
     defaultExperimentKey: DEFAULT_EXPERIMENT_KEY,
     defaultModel: deps.config.LLM_MODEL,
     maxHistoryMessages: deps.config.MAX_HISTORY_MESSAGES,
-    firstTokenTimeoutMs: deps.config.LLM_FIRST_TOKEN_TIMEOUT_MS,
+    streamTimeoutMs: deps.config.LLM_STREAM_TIMEOUT_MS,
   };
 }

@@ -95,6 +95,7 @@ export function createChatRoute(deps: AppDeps) {
           status: outcome.status,
           provider: outcome.provider,
           model: outcome.model,
+          fallback: outcome.fallback,
           tokens_in: outcome.tokensIn,
           tokens_out: outcome.tokensOut,
           total_tokens: outcome.tokensIn + outcome.tokensOut,

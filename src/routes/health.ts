@@ -30,7 +30,11 @@ export function createHealthRoute(deps: AppDeps) {
           database: database ? "ok" : "down",
           store: { kind: deps.store.kind, status: store ? "ok" : "down" },
           sidecar,
-          provider: { name: deps.provider.name, simulated: deps.provider.name === "simulator" },
+          provider: {
+            name: deps.provider.name,
+            simulated: deps.provider.name === "simulator",
+            circuits: deps.provider.circuitStates?.() ?? {},
+          },
         },
       },
       { "Cache-Control": "no-store" },

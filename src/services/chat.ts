@@ -6,11 +6,13 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import type { Db } from "../db.ts";
-import { AppError, NotFoundError, toAppError } from "../errors.ts";
+import { BrokenCircuitError, TaskCancelledError } from "cockatiel";
+import { NotFoundError, toAppError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { assignVariant } from "./assignment.ts";
 import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
+import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
 import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
 import type { TokenCounter } from "./token-counter.ts";
 
@@ -38,7 +40,8 @@ export interface ChatDeps {
   defaultExperimentKey: string;
   defaultModel: string;
   maxHistoryMessages: number;
-  firstTokenTimeoutMs: number;
+  /** Whole-answer limit; the first-token limit is the provider's (ResilientProvider). */
+  streamTimeoutMs: number;
 }
 
 /** Used when no experiment governs the request (none configured under that key). */
@@ -64,6 +67,7 @@ export interface ChatOutcome {
   content: string;
   provider: string;
   model: string;
+  fallback: boolean;
   tokensIn: number;
   tokensOut: number;
   usageSource: "provider" | "tokenizer";
@@ -172,11 +176,6 @@ export async function prepareChat(
   };
 }
 
-export class FirstTokenTimeoutError extends AppError {
-  readonly status = 504;
-  readonly code = "first_token_timeout";
-}
-
 export class ClientDisconnectedError extends Error {
   constructor() {
     super("client disconnected");
@@ -184,13 +183,21 @@ export class ClientDisconnectedError extends Error {
   }
 }
 
-function upstreamFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof FirstTokenTimeoutError) return { code: error.code, message: error.message };
-  const status = typeof error === "object" && error !== null && "status" in error ? (error as { status: unknown }).status : undefined;
+function upstreamFailure(error: unknown, streamTimedOut: boolean): { code: string; message: string } {
+  if (streamTimedOut) return { code: "stream_timeout", message: "The model took too long to finish the answer." };
+  // ResilientProvider reports every provider's failure; the last one says most.
+  const cause = error instanceof AllProvidersFailedError ? error.causes.at(-1) : error;
+  if (cause instanceof TaskCancelledError) {
+    return { code: "first_token_timeout", message: "The model did not start answering in time." };
+  }
+  if (cause instanceof BrokenCircuitError) {
+    return { code: "provider_unavailable", message: "The model provider is failing; requests are paused for a few seconds." };
+  }
+  const status = typeof cause === "object" && cause !== null && "status" in cause ? (cause as { status: unknown }).status : undefined;
   if (typeof status === "number") {
     return { code: "upstream_error", message: `The model provider failed (HTTP ${status}).` };
   }
-  const app = toAppError(error);
+  const app = toAppError(cause);
   if (app.status < 500) return { code: app.code, message: app.message };
   return { code: "upstream_error", message: "The model provider failed while answering." };
 }
@@ -207,13 +214,10 @@ export async function runChat(
   clientSignal: AbortSignal,
   onDelta: (text: string) => void,
 ): Promise<ChatOutcome> {
-  const firstToken = new AbortController();
-  const firstTokenTimer = setTimeout(
-    () => firstToken.abort(new FirstTokenTimeoutError(`No answer from the model within ${deps.firstTokenTimeoutMs} ms.`)),
-    deps.firstTokenTimeoutMs,
-  );
-  const signal = AbortSignal.any([clientSignal, firstToken.signal]);
+  const streamDeadline = AbortSignal.timeout(deps.streamTimeoutMs);
+  const signal = AbortSignal.any([clientSignal, streamDeadline]);
 
+  let served = { provider: deps.provider.name, model: prepared.model, fallback: false };
   let content = "";
   let timeToFirstTokenMs: number | null = null;
   let usage: { tokensIn: number; tokensOut: number } | null = null;
@@ -226,14 +230,15 @@ export async function runChat(
       parameters: prepared.parameters,
       signal,
     })) {
+      if (event.type === "served") {
+        served = { provider: event.provider, model: event.model, fallback: event.fallback };
+        continue;
+      }
       if (event.type === "usage") {
         usage = { tokensIn: event.tokensIn, tokensOut: event.tokensOut };
         continue;
       }
-      if (timeToFirstTokenMs === null) {
-        timeToFirstTokenMs = Math.round(performance.now() - startedAt);
-        clearTimeout(firstTokenTimer);
-      }
+      timeToFirstTokenMs ??= Math.round(performance.now() - startedAt);
       content += event.text;
       onDelta(event.text);
     }
@@ -245,17 +250,15 @@ export async function runChat(
       status = "incomplete";
     } else {
       status = "error";
-      error = upstreamFailure(firstToken.signal.aborted ? firstToken.signal.reason : caught);
-      deps.log.warn({ err: caught, provider: deps.provider.name, code: error.code }, "provider stream failed");
+      error = upstreamFailure(caught, streamDeadline.aborted);
+      deps.log.warn({ err: caught, provider: served.provider, code: error.code }, "provider stream failed");
     }
-  } finally {
-    clearTimeout(firstTokenTimer);
   }
 
   const latencyMs = Math.round(performance.now() - startedAt);
   const tokensIn = usage?.tokensIn ?? prepared.preEstimatedTokens;
-  const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(prepared.model, content)).tokens : 0);
-  const { costUsd } = await deps.tokenCounter.price(prepared.model, tokensIn, tokensOut);
+  const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(served.model, content)).tokens : 0);
+  const { costUsd } = await deps.tokenCounter.price(served.model, tokensIn, tokensOut);
 
   await deps.db.message.create({
     data: {
@@ -264,8 +267,9 @@ export async function runChat(
       role: "assistant",
       content,
       status,
-      provider: deps.provider.name,
-      model: prepared.model,
+      provider: served.provider,
+      model: served.model,
+      fallback: served.fallback,
       tokensIn,
       tokensOut,
       preEstimatedTokens: prepared.preEstimatedTokens,
@@ -285,8 +289,7 @@ export async function runChat(
     messageId: prepared.assistantMessageId,
     status,
     content,
-    provider: deps.provider.name,
-    model: prepared.model,
+    ...served,
     tokensIn,
     tokensOut,
     usageSource: usage ? "provider" : "tokenizer",

@@ -20,12 +20,16 @@ export interface CompletionRequest {
 
 export type CompletionEvent =
   | { type: "delta"; text: string }
-  | { type: "usage"; tokensIn: number; tokensOut: number };
+  | { type: "usage"; tokensIn: number; tokensOut: number }
+  /** Which provider and model actually answer; `fallback` when not the first choice. */
+  | { type: "served"; provider: string; model: string; fallback: boolean };
 
 export interface LlmProvider {
   /** Recorded on every message as the provider that served it. */
   readonly name: string;
   stream(request: CompletionRequest): AsyncIterable<CompletionEvent>;
+  /** Circuit-breaker state per underlying provider, where there is one. */
+  circuitStates?(): Record<string, string>;
 }
 
 /** Reads provider parameters out of a prompt version's JSON, ignoring anything unknown. */

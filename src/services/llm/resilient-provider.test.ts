@@ -1,0 +1,112 @@
+// The production OpenAI provider against fake upstreams, wrapped in the
+// resilience policies: retry before the first byte, failover, circuit breaker,
+// first-token timeout.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../logger.ts";
+import { startFakeUpstream, type FakeUpstream } from "../../testing/fake-openai-upstream.ts";
+import { OpenAiProvider } from "./openai-provider.ts";
+import type { CompletionEvent } from "./provider.ts";
+import { ResilientProvider, type ResilienceOptions } from "./resilient-provider.ts";
+
+const log = createLogger({ level: "silent", pretty: false });
+
+async function collect(provider: ResilientProvider, signal = new AbortController().signal): Promise<CompletionEvent[]> {
+  const events: CompletionEvent[] = [];
+  for await (const event of provider.stream({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], parameters: {}, signal })) {
+    events.push(event);
+  }
+  return events;
+}
+
+describe("ResilientProvider", () => {
+  let primary: FakeUpstream;
+  let secondary: FakeUpstream;
+  beforeAll(async () => {
+    [primary, secondary] = await Promise.all([startFakeUpstream(), startFakeUpstream()]);
+  });
+  afterAll(async () => {
+    await Promise.all([primary.close(), secondary.close()]);
+  });
+  beforeEach(() => {
+    primary.reset();
+    secondary.reset();
+  });
+
+  function make(options: Partial<ResilienceOptions>, withSecondary = true) {
+    const routes = [{ provider: new OpenAiProvider({ name: "primary", baseURL: primary.baseURL, timeoutMs: 10_000 }) }];
+    if (withSecondary) {
+      routes.push({ provider: new OpenAiProvider({ name: "secondary", baseURL: secondary.baseURL, timeoutMs: 10_000 }), model: "backup-model" } as never);
+    }
+    return new ResilientProvider(routes, log, { backoffInitialMs: 10, backoffMaxMs: 20, ...options });
+  }
+
+  it("serves from the primary and says so", async () => {
+    const events = await collect(make({}));
+    expect(events[0]).toEqual({ type: "served", provider: "primary", model: "gpt-4o-mini", fallback: false });
+    expect(events.filter((e) => e.type === "delta")).toHaveLength(5);
+  });
+
+  it("retries the primary, then fails over to the secondary with its own model", async () => {
+    primary.reset({ failStatus: 503 });
+    const events = await collect(make({ maxAttempts: 3 }));
+    expect(primary.requests).toHaveLength(3);
+    expect(secondary.requests).toHaveLength(1);
+    expect(secondary.requests[0]!.body.model).toBe("backup-model");
+    expect(events[0]).toEqual({ type: "served", provider: "secondary", model: "backup-model", fallback: true });
+  });
+
+  it("fails over when the first token is too slow, and aborts the slow attempt", async () => {
+    primary.reset({ delayBeforeFirstMs: 1_000 });
+    const started = Date.now();
+    const events = await collect(make({ maxAttempts: 1, firstTokenTimeoutMs: 100 }));
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(events[0]).toMatchObject({ provider: "secondary", fallback: true });
+    expect(await primary.requests[0]!.aborted).toBe(true);
+  });
+
+  it("never retries once the first byte went out: a mid-stream failure surfaces", async () => {
+    primary.reset({ chunks: 10, dropAfterChunks: 2 });
+    const events: CompletionEvent[] = [];
+    const provider = make({ maxAttempts: 3 });
+    await expect(async () => {
+      for await (const event of provider.stream({ model: "m", messages: [], parameters: {}, signal: new AbortController().signal })) {
+        events.push(event);
+      }
+    }).rejects.toThrow();
+    expect(events.filter((e) => e.type === "delta")).toHaveLength(2);
+    expect(primary.requests).toHaveLength(1);
+    expect(secondary.requests).toHaveLength(0);
+  });
+
+  it("opens the circuit after consecutive failures, skips the provider, and half-opens after the cooldown", async () => {
+    primary.reset({ failStatus: 500 });
+    const provider = make({ maxAttempts: 1, breakerFailures: 3, breakerHalfOpenAfterMs: 300 }, false);
+    for (let i = 0; i < 3; i++) await expect(collect(provider)).rejects.toThrow("every provider failed");
+    expect(primary.requests).toHaveLength(3);
+    expect(provider.circuitStates()).toEqual({ primary: "open" });
+
+    // While open, the provider is not even called.
+    await expect(collect(provider)).rejects.toThrow("every provider failed");
+    expect(primary.requests).toHaveLength(3);
+
+    // After the cooldown one trial call goes through; it succeeds and closes the circuit.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    primary.reset();
+    const events = await collect(provider);
+    expect(events[0]).toMatchObject({ provider: "primary" });
+    expect(provider.circuitStates()).toEqual({ primary: "closed" });
+  });
+
+  it("does not count a caller hanging up as a provider failure", async () => {
+    primary.reset({ delayBeforeFirstMs: 2_000 });
+    const provider = make({ maxAttempts: 3, breakerFailures: 2 }, false);
+    for (let i = 0; i < 3; i++) {
+      const caller = new AbortController();
+      setTimeout(() => caller.abort(new Error("gone")), 30);
+      await expect(collect(provider, caller.signal)).rejects.toThrow("gone");
+    }
+    // One attempt each (no retries for a caller abort), and the circuit stays closed.
+    expect(primary.requests).toHaveLength(3);
+    expect(provider.circuitStates()).toEqual({ primary: "closed" });
+  });
+});

@@ -1,0 +1,169 @@
+// Wraps the configured providers with the seed's provider-outage plan, using
+// cockatiel's maintained policies: a first-token timeout per attempt, retries
+// with exponential backoff and full jitter (only before the first byte, so a
+// client never sees an answer restart), a circuit breaker per provider that
+// opens after consecutive failures and half-opens after a cooldown, and
+// failover to a secondary provider. It announces which provider and model
+// actually served the answer with a `served` event.
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from "cockatiel";
+import type { Logger } from "../../logger.ts";
+import type { CompletionEvent, CompletionRequest, LlmProvider } from "./provider.ts";
+
+export interface ProviderRoute {
+  provider: LlmProvider;
+  /** Serve with this model instead of the prompt version's (a secondary's own model). */
+  model?: string;
+}
+
+export interface ResilienceOptions {
+  firstTokenTimeoutMs: number;
+  /** Attempts per provider, the first included. */
+  maxAttempts: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  breakerFailures: number;
+  breakerHalfOpenAfterMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  firstTokenTimeoutMs: 30_000,
+  maxAttempts: 2,
+  backoffInitialMs: 100,
+  backoffMaxMs: 2_000,
+  breakerFailures: 5,
+  breakerHalfOpenAfterMs: 10_000,
+};
+
+const CIRCUIT_STATE_NAMES: Record<CircuitState, string> = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half_open",
+  [CircuitState.Isolated]: "isolated",
+};
+
+export class AllProvidersFailedError extends Error {
+  constructor(readonly causes: unknown[]) {
+    super("every provider failed before answering", { cause: causes.at(-1) });
+    this.name = "AllProvidersFailedError";
+  }
+}
+
+/** Thrown inside an attempt when the caller went away, so no policy counts it as a provider failure. */
+class CallerAbortedError extends Error {}
+
+interface Opened {
+  iterator: AsyncIterator<CompletionEvent>;
+  first: IteratorResult<CompletionEvent>;
+}
+
+interface Guarded {
+  route: ProviderRoute;
+  breaker: CircuitBreakerPolicy;
+  policy: IPolicy;
+}
+
+export class ResilientProvider implements LlmProvider {
+  readonly name: string;
+  private readonly routes: Guarded[];
+
+  constructor(
+    routes: ProviderRoute[],
+    private readonly log: Logger,
+    options: Partial<ResilienceOptions> = {},
+  ) {
+    const settings = { ...DEFAULT_RESILIENCE, ...options };
+    if (routes.length === 0) throw new Error("at least one provider is required");
+    this.name = routes[0]!.provider.name;
+    this.routes = routes.map((route) => {
+      // A caller hang-up or an already-open breaker is not the provider failing again.
+      const failure = handleWhen((error) => !(error instanceof BrokenCircuitError) && !(error instanceof CallerAbortedError));
+      const breaker = circuitBreaker(failure, {
+        halfOpenAfter: settings.breakerHalfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(settings.breakerFailures),
+      });
+      breaker.onBreak(() => log.error({ event: "circuit_open", provider: route.provider.name }, "provider circuit opened"));
+      breaker.onHalfOpen(() => log.warn({ event: "circuit_half_open", provider: route.provider.name }, "provider circuit half-open"));
+      breaker.onReset(() => log.info({ event: "circuit_closed", provider: route.provider.name }, "provider circuit closed"));
+      const retries = retry(failure, {
+        maxAttempts: settings.maxAttempts - 1,
+        backoff: new ExponentialBackoff({
+          generator: fullJitterGenerator,
+          initialDelay: settings.backoffInitialMs,
+          maxDelay: settings.backoffMaxMs,
+        }),
+      });
+      // abortOnReturn off: the attempt's signal must stay live while the rest of the answer streams.
+      const firstToken = timeout(settings.firstTokenTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+      return { route, breaker, policy: wrap(retries, breaker, firstToken) };
+    });
+  }
+
+  /** Each provider's breaker state, for /health. */
+  circuitStates(): Record<string, string> {
+    return Object.fromEntries(this.routes.map(({ route, breaker }) => [route.provider.name, CIRCUIT_STATE_NAMES[breaker.state]]));
+  }
+
+  private async open(guarded: Guarded, request: CompletionRequest): Promise<Opened> {
+    return guarded.policy.execute(async ({ signal }) => {
+      const attemptSignal = AbortSignal.any([signal, request.signal]);
+      try {
+        const iterator = guarded.route.provider
+          .stream({ ...request, model: guarded.route.model ?? request.model, signal: attemptSignal })
+          [Symbol.asyncIterator]();
+        const first = await iterator.next();
+        // The SDK ends quietly on abort: an end with nothing sent is a failure, not an empty answer.
+        attemptSignal.throwIfAborted();
+        return { iterator, first };
+      } catch (error) {
+        if (request.signal.aborted) throw new CallerAbortedError("caller aborted");
+        throw error;
+      }
+    });
+  }
+
+  async *stream(request: CompletionRequest): AsyncIterable<CompletionEvent> {
+    const causes: unknown[] = [];
+    for (const [index, guarded] of this.routes.entries()) {
+      request.signal.throwIfAborted();
+      let opened: Opened;
+      try {
+        opened = await this.open(guarded, request);
+      } catch (error) {
+        if (request.signal.aborted) throw request.signal.reason as Error;
+        causes.push(error);
+        this.log.warn(
+          { event: "provider_failed", provider: guarded.route.provider.name, err: error, next: this.routes[index + 1]?.route.provider.name ?? null },
+          "provider failed before the first token",
+        );
+        continue;
+      }
+      yield {
+        type: "served",
+        provider: guarded.route.provider.name,
+        model: guarded.route.model ?? request.model,
+        fallback: index > 0,
+      };
+      if (!opened.first.done) yield opened.first.value;
+      for (;;) {
+        const next = await opened.iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    }
+    throw new AllProvidersFailedError(causes);
+  }
+}
