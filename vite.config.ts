@@ -26,7 +26,8 @@ export default defineConfig({
   test: {
     dir: rootDir,
     root: rootDir,
-    include: ["src/**/*.test.ts", "sidecar/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "sidecar/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts", "client/**/*.test.ts"],
+    exclude: ["client/e2e/**", "node_modules/**"],
     globalSetup: ["src/testing/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
