@@ -1,4 +1,5 @@
-// The HTTP server: /trpc/* to tRPC, POST /chat as SSE, the seed's REST routes,
+// The HTTP server: /trpc/* to tRPC, POST /chat as SSE, the OpenAI-compatible
+// gateway under /v1/*, the seed's REST routes,
 // /health, and the built React client. Built separately from listen() so tests
 // run the real server on port 0.
 import { randomUUID } from "node:crypto";
@@ -10,9 +11,13 @@ import { MethodNotAllowedError, NotFoundError } from "./errors.ts";
 import { sendError } from "./http/respond.ts";
 import { createStaticHandler } from "./http/static-files.ts";
 import { createChatRoute } from "./routes/chat-stream.ts";
+import { createKillRoute, KILL_PATH } from "./routes/experiment-kill.ts";
 import { createHealthRoute } from "./routes/health.ts";
+import { createOpenAiCompatRouter } from "./routes/openai-compat/router.ts";
 import { createRestRoutes } from "./routes/rest-compat.ts";
+import { createRuntimeMetricsRoute, RUNTIME_METRICS_PATH } from "./routes/runtime-metrics.ts";
 import { contextFactory } from "./trpc/context.ts";
+import { errorHeaders } from "./trpc/init.ts";
 import { appRouter } from "./trpc/router.ts";
 
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -30,7 +35,12 @@ function applyCors(req: IncomingMessage, res: ServerResponse, allowed: readonly 
   res.setHeader("Vary", "Origin");
   res.setHeader("Access-Control-Allow-Headers", "content-type, x-api-key, authorization, x-request-id, trpc-accept");
   res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-  res.setHeader("Access-Control-Expose-Headers", "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset");
+  res.setHeader(
+    "Access-Control-Expose-Headers",
+    "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, " +
+      "x-promptlab-message-id, x-promptlab-conversation-id, x-promptlab-experiment, x-promptlab-variant, " +
+      "x-promptlab-prompt-version, x-promptlab-prompt-version-id",
+  );
   return true;
 }
 
@@ -40,11 +50,15 @@ export function createApp(deps: AppDeps): http.Server {
     createContext: contextFactory(deps),
     basePath: "/trpc/",
     maxBodySize: deps.config.MAX_BODY_BYTES,
+    responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
   });
   const chat = createChatRoute(deps);
   const rest = createRestRoutes(deps);
   const health = createHealthRoute(deps);
+  const kill = createKillRoute(deps);
+  const openAiCompat = createOpenAiCompatRouter(deps);
   const serveStatic = createStaticHandler(deps.config.CLIENT_DIST_DIR);
+  const runtimeMetrics = createRuntimeMetricsRoute(deps);
 
   async function route(req: IncomingMessage, res: ServerResponse, traceId: string, log: AppDeps["log"]) {
     const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
@@ -54,6 +68,8 @@ export function createApp(deps: AppDeps): http.Server {
     };
 
     if (pathname.startsWith("/trpc/")) return trpc(req, res);
+    if (pathname.startsWith("/v1/")) return openAiCompat(req, res, pathname, traceId, log);
+    if (pathname === RUNTIME_METRICS_PATH) return runtimeMetrics(req, res);
     switch (pathname) {
       case "/health":
         only("GET");
@@ -67,6 +83,11 @@ export function createApp(deps: AppDeps): http.Server {
       case "/feedback/stats":
         only("GET");
         return rest.getStats(req, res);
+    }
+    const killed = KILL_PATH.exec(pathname);
+    if (killed) {
+      only("POST");
+      return kill(req, res, killed[1]!, log);
     }
     if (method === "GET" || method === "HEAD") return serveStatic(req, res, pathname);
     throw new NotFoundError(`No route for ${method} ${pathname}.`);

@@ -79,7 +79,10 @@ export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
     const applied = await applyMigrations(databaseUrl, log);
     if (applied.length > 0) log.info({ migrations: applied }, "database migrated");
 
-    const database = connectDatabase(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE });
+    const database = connectDatabase(databaseUrl, {
+      poolSize: config.DATABASE_POOL_SIZE,
+      connectionTimeoutMs: config.DATABASE_POOL_TIMEOUT_MS,
+    });
     cleanups.push(database.close);
     const { generatedAdminKey } = await seedDatabase(database.prisma, {
       adminApiKey: config.ADMIN_API_KEY,
@@ -101,8 +104,14 @@ export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
     const tokenCounter = createTokenCounter({ baseUrl: sidecarUrl, timeoutMs: config.SIDECAR_TIMEOUT_MS, log });
 
     const deps = createDeps({ config, database, store, log, provider: createProvider(config, log), tokenCounter });
+    // Cleanups run in reverse, so accepted ratings are written before the database closes.
+    cleanups.push(() => deps.feedbackWriter.close());
     await deps.experiments.start();
     cleanups.push(() => deps.experiments.stop());
+    deps.guardrails.start();
+    cleanups.push(() => deps.guardrails.stop());
+    cleanups.push(() => deps.rateLimiter.close());
+    cleanups.push(await deps.auth.listen(store));
     return { deps, generatedAdminKey, close };
   } catch (error) {
     await close();

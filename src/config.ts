@@ -24,6 +24,8 @@ const envSchema = z.object({
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  /** Longest wait for a pooled connection before answering 503. */
+  DATABASE_POOL_TIMEOUT_MS: positiveInt.default(3_000),
   /** Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
   DATA_DIR: z.string().default(".promptlab"),
   EMBEDDED_PG_PORT: port.default(54329),
@@ -54,6 +56,12 @@ const envSchema = z.object({
   SIDECAR_DISABLED: booleanFlag,
 
   RATE_LIMIT_PER_HOUR: positiveInt.default(100),
+  /** When Redis fails: count in-process (the seed's choice) or refuse chats with 503. */
+  RATE_LIMIT_ON_STORE_FAILURE: z.enum(["fallback", "fail_closed"]).default("fallback"),
+  /** Tokens per user per UTC day; 0 turns budgets off. Users can override it. */
+  DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(0),
+  /** Upper bound on max_tokens sent upstream, whatever a prompt version asks for. */
+  MAX_OUTPUT_TOKENS: positiveInt.default(4_096),
   MAX_MESSAGE_CHARS: positiveInt.default(32_000),
   MAX_BODY_BYTES: positiveInt.default(2_097_152),
   MAX_HISTORY_MESSAGES: positiveInt.default(20),
@@ -64,8 +72,12 @@ const envSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  /** On SIGTERM, how long running chat streams may take to finish. */
+  SHUTDOWN_DEADLINE_MS: positiveInt.default(10_000),
   /** Serve the built React client from this folder. */
   CLIENT_DIST_DIR: z.string().default("dist/client"),
+  /** How often the guardrails are checked (they also run soon after feedback). */
+  GUARDRAIL_INTERVAL_MS: positiveInt.default(30_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

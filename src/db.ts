@@ -14,11 +14,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(connectionString: string, options: { poolSize: number }): Database {
+export function connectDatabase(
+  connectionString: string,
+  options: { poolSize: number; connectionTimeoutMs?: number },
+): Database {
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize,
-    connectionTimeoutMillis: 3_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 3_000,
     idleTimeoutMillis: 30_000,
   });
   pool.on("error", () => {

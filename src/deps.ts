@@ -2,12 +2,17 @@
 // own with real PostgreSQL and Redis and a fake LLM upstream.
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db.ts";
+import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
 import { Authenticator } from "./services/auth.ts";
 import type { ChatDeps } from "./services/chat.ts";
 import { ExperimentConfigCache } from "./services/experiment-config.ts";
+import { FeedbackBatchWriter } from "./services/feedback-batch-writer.ts";
+import { GuardrailRunner } from "./services/guardrail-runner.ts";
 import type { LlmProvider } from "./services/llm/provider.ts";
+import { RateLimiter } from "./services/rate-limiter.ts";
 import type { TokenCounter } from "./services/token-counter.ts";
+import { TokenBudget } from "./services/token-budget.ts";
 import type { Store } from "./store/store.ts";
 
 export const DEFAULT_EXPERIMENT_KEY = "system_prompt_style";
@@ -22,6 +27,11 @@ export interface AppDeps {
   provider: LlmProvider;
   tokenCounter: TokenCounter;
   experiments: ExperimentConfigCache;
+  rateLimiter: RateLimiter;
+  tokenBudget: TokenBudget;
+  lifecycle: Lifecycle;
+  guardrails: GuardrailRunner;
+  feedbackWriter: FeedbackBatchWriter;
 }
 
 export function createDeps(parts: {
@@ -33,11 +43,20 @@ export function createDeps(parts: {
   tokenCounter: TokenCounter;
 }): AppDeps {
   const db = parts.database.prisma;
+  const experiments = new ExperimentConfigCache(db, parts.store, parts.log);
   return {
     ...parts,
     db,
     auth: new Authenticator(db),
-    experiments: new ExperimentConfigCache(db, parts.store, parts.log),
+    experiments,
+    rateLimiter: new RateLimiter(parts.store, parts.config.RATE_LIMIT_PER_HOUR, parts.config.RATE_LIMIT_ON_STORE_FAILURE, parts.log),
+    tokenBudget: new TokenBudget(parts.store, parts.config.DAILY_TOKEN_BUDGET, parts.log),
+    lifecycle: new Lifecycle(),
+    guardrails: new GuardrailRunner(
+      { db, store: parts.store, experiments, log: parts.log },
+      { intervalMs: parts.config.GUARDRAIL_INTERVAL_MS },
+    ),
+    feedbackWriter: new FeedbackBatchWriter(db, parts.log),
   };
 }
 
@@ -51,6 +70,7 @@ export function chatDeps(deps: AppDeps, log: Logger): ChatDeps {
     defaultExperimentKey: DEFAULT_EXPERIMENT_KEY,
     defaultModel: deps.config.LLM_MODEL,
     maxHistoryMessages: deps.config.MAX_HISTORY_MESSAGES,
+    maxOutputTokens: deps.config.MAX_OUTPUT_TOKENS,
     streamTimeoutMs: deps.config.LLM_STREAM_TIMEOUT_MS,
   };
 }

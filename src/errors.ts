@@ -88,24 +88,42 @@ export class InternalError extends AppError {
   readonly code = "internal_error";
 }
 
-/** Prisma's known request errors, recognised by code so this module stays driver-free. */
-function fromPrismaError(error: unknown): AppError | undefined {
-  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
-  const code = (error as { code: unknown }).code;
+// node-postgres reports an unreachable server or an exhausted pool with plain
+// Errors (Prisma's driver adapter passes them through), so they are recognised
+// by their stable messages and codes.
+const UNAVAILABLE_MESSAGES = [
+  "timeout exceeded when trying to connect",
+  "Connection terminated unexpectedly",
+  "Connection terminated due to connection timeout",
+  "connect ECONNREFUSED",
+];
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "53300"]);
+
+function isDatabaseUnavailable(error: object): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === "string" && UNAVAILABLE_MESSAGES.some((text) => message.includes(text))) return true;
+  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta?.driverAdapterError?.cause?.kind;
+  return kind === "DatabaseNotReachable" || kind === "ConnectionClosed";
+}
+
+/** Database errors with a meaning for the caller: conflicts, missing rows, outages. */
+function fromDatabaseError(error: unknown): AppError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  if (isDatabaseUnavailable(error)) {
+    return new ServiceUnavailableError("The database is unavailable; try again shortly.", 5, { cause: error });
+  }
+  const code = (error as { code?: unknown }).code;
   if (code === "P2002") return new ConflictError("That record already exists.", { cause: error });
   if (code === "P2025") return new NotFoundError("Not found.", { cause: error });
-  if (code === "P2024" || code === "P1001" || code === "P1017") {
-    return new ServiceUnavailableError("The database is unavailable; try again shortly.", 5, {
-      cause: error,
-    });
-  }
   return undefined;
 }
 
 /** Any thrown value to an AppError; unknown ones become a 500 with a generic message. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  return fromPrismaError(error) ?? new InternalError("Internal server error.", { cause: error });
+  return fromDatabaseError(error) ?? new InternalError("Internal server error.", { cause: error });
 }
 
 /** The JSON body every non-tRPC route returns for an error. 5xx details stay in the logs. */

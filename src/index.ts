@@ -6,8 +6,6 @@ import { bootstrap } from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
-const SHUTDOWN_DEADLINE_MS = 10_000;
-
 async function main(): Promise<void> {
   let config;
   try {
@@ -39,12 +37,17 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
+    log.info({ signal, in_flight: runtime.deps.lifecycle.inFlight }, "shutting down: no new connections");
+    // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref());
-    await Promise.race([closed, deadline]);
+    const { stopped } = await runtime.deps.lifecycle.drain(config.SHUTDOWN_DEADLINE_MS);
+    if (stopped > 0) log.warn({ stopped }, "ended chat streams still running at the shutdown deadline");
+    // Short requests still being answered get a moment; then every socket goes.
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000))]);
     server.closeAllConnections();
+    await closed;
+    // Flushes queued writes and closes the pools, in reverse order of start.
     await runtime.close();
     log.info("stopped");
     process.exit(0);

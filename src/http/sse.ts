@@ -2,7 +2,7 @@
 // heartbeats so idle proxies and load balancers keep long streams open.
 import type { ServerResponse } from "node:http";
 
-const HEARTBEAT_MS = 15_000;
+export const HEARTBEAT_MS = 15_000;
 
 export class SseStream {
   private nextId = 0;
@@ -11,6 +11,7 @@ export class SseStream {
   constructor(
     private readonly res: ServerResponse,
     headers: Record<string, string> = {},
+    heartbeatMs: number = HEARTBEAT_MS,
   ) {
     res.writeHead(200, {
       ...headers,
@@ -21,7 +22,7 @@ export class SseStream {
       "X-Accel-Buffering": "no",
     });
     res.flushHeaders();
-    this.heartbeat = setInterval(() => this.comment("heartbeat"), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.comment("heartbeat"), heartbeatMs);
     this.heartbeat.unref();
   }
 

@@ -22,7 +22,7 @@ describe.skipIf(!inject("servicesAvailable"))("conversations and experiments rou
     expect(list.map((c) => c.id)).toContain(meta.conversation_id);
     const history = await caller.conversations.messages({ conversationId: meta.conversation_id as string });
     expect(history.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
-    expect(history.messages[1]).toMatchObject({ status: "complete", tokensIn: 21, tokensOut: 5, rating: 1, variant: meta.variant });
+    expect(history.messages[1]).toMatchObject({ status: "complete", tokensIn: 21, tokensOut: 5, rating: 1, variant: meta.variant, promptVersion: 1 });
     expect(typeof history.messages[1]!.costUsd).toBe("string");
   });
 

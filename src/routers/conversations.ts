@@ -40,6 +40,7 @@ export const conversationsRouter = router({
               experimentKey: true,
               variant: true,
               promptVersionId: true,
+              promptVersion: { select: { version: true } },
               errorCode: true,
               createdAt: true,
               feedback: { where: { userId: ctx.user.id }, select: { rating: true } },
@@ -51,8 +52,9 @@ export const conversationsRouter = router({
       return {
         id: conversation.id,
         title: conversation.title,
-        messages: conversation.messages.map(({ feedback, costUsd, ...message }) => ({
+        messages: conversation.messages.map(({ feedback, costUsd, promptVersion, ...message }) => ({
           ...message,
+          promptVersion: promptVersion?.version ?? null,
           costUsd: costUsd?.toString() ?? null,
           rating: feedback[0]?.rating ?? null,
         })),

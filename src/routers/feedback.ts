@@ -8,8 +8,10 @@ export const feedbackRouter = router({
   submit: authedProcedure
     .input(z.strictObject({ messageId: z.uuid(), rating: ratingSchema }))
     .mutation(async ({ ctx, input }) => {
-      const result = await submitFeedback(ctx.deps.db, ctx.user.id, input.messageId, input.rating);
+      // Tracked so a graceful shutdown waits for ratings already being written.
+      const result = await ctx.deps.lifecycle.track(() => submitFeedback(ctx.deps, ctx.user.id, input.messageId, input.rating));
       ctx.log.info({ message_id: input.messageId, rating: input.rating, status: result.status }, "feedback recorded");
+      if (result.status !== "unchanged") ctx.deps.guardrails.requestRun();
       return result;
     }),
 

@@ -13,7 +13,7 @@ import { SseStream } from "../http/sse.ts";
 import { parseInput } from "../http/validation.ts";
 import type { Logger } from "../logger.ts";
 import { chatInputSchema, ClientDisconnectedError, prepareChat, runChat } from "../services/chat.ts";
-import { assertAllowed, consumeRateLimit, rateLimitHeaders } from "../services/rate-limit.ts";
+import { assertAllowed, rateLimitHeaders } from "../services/rate-limit.ts";
 import { apiKeyFrom } from "./api-key-header.ts";
 
 export function createChatRoute(deps: AppDeps) {
@@ -25,12 +25,9 @@ export function createChatRoute(deps: AppDeps) {
     try {
       const user = await deps.auth.authenticate(apiKeyFrom(req));
       const input = parseInput(inputSchema, await readJsonBody(req, deps.config.MAX_BODY_BYTES));
-      const decision = await consumeRateLimit(
-        deps.store,
-        user.id,
-        user.rateLimitPerHour ?? deps.config.RATE_LIMIT_PER_HOUR,
-      );
+      const decision = await deps.rateLimiter.consume(user);
       assertAllowed(decision);
+      await deps.tokenBudget.assertAvailable(user);
 
       const requestLog = log.child({ user_id: user.id });
       const services = chatDeps(deps, requestLog);
@@ -72,40 +69,44 @@ export function createChatRoute(deps: AppDeps) {
       });
 
       const stream = sse;
-      const outcome = await runChat(services, prepared, startedAt, disconnect.signal, (text) =>
-        stream.send("delta", { text }),
-      );
-      requestLog.info(
-        {
-          message_id: outcome.messageId,
-          status: outcome.status,
-          tokens_in: outcome.tokensIn,
-          tokens_out: outcome.tokensOut,
-          latency_ms: outcome.latencyMs,
-          ttft_ms: outcome.timeToFirstTokenMs,
-          cost_usd: outcome.costUsd,
-        },
-        "chat finished",
-      );
-      if (outcome.error) {
-        sse.send("error", { ...outcome.error, message_id: outcome.messageId });
-      } else {
-        sse.send("done", {
-          message_id: outcome.messageId,
-          status: outcome.status,
-          provider: outcome.provider,
-          model: outcome.model,
-          fallback: outcome.fallback,
-          tokens_in: outcome.tokensIn,
-          tokens_out: outcome.tokensOut,
-          total_tokens: outcome.tokensIn + outcome.tokensOut,
-          usage_source: outcome.usageSource,
-          latency_ms: outcome.latencyMs,
-          time_to_first_token_ms: outcome.timeToFirstTokenMs,
-          cost_usd: outcome.costUsd,
-        });
-      }
-      sse.end();
+      // A client hang-up or the end of the shutdown grace period stops the answer.
+      const stop = AbortSignal.any([disconnect.signal, deps.lifecycle.stopSignal]);
+      // Tracked until the last event is written, so a shutdown never cuts a finished answer's tail.
+      await deps.lifecycle.track(async () => {
+        const outcome = await runChat(services, prepared, startedAt, stop, (text) => stream.send("delta", { text }));
+        await deps.tokenBudget.charge(user, outcome.tokensIn + outcome.tokensOut);
+        requestLog.info(
+          {
+            message_id: outcome.messageId,
+            status: outcome.status,
+            tokens_in: outcome.tokensIn,
+            tokens_out: outcome.tokensOut,
+            latency_ms: outcome.latencyMs,
+            ttft_ms: outcome.timeToFirstTokenMs,
+            cost_usd: outcome.costUsd,
+          },
+          "chat finished",
+        );
+        if (outcome.error) {
+          stream.send("error", { ...outcome.error, message_id: outcome.messageId });
+        } else {
+          stream.send("done", {
+            message_id: outcome.messageId,
+            status: outcome.status,
+            provider: outcome.provider,
+            model: outcome.model,
+            fallback: outcome.fallback,
+            tokens_in: outcome.tokensIn,
+            tokens_out: outcome.tokensOut,
+            total_tokens: outcome.tokensIn + outcome.tokensOut,
+            usage_source: outcome.usageSource,
+            latency_ms: outcome.latencyMs,
+            time_to_first_token_ms: outcome.timeToFirstTokenMs,
+            cost_usd: outcome.costUsd,
+          });
+        }
+        stream.end();
+      });
     } catch (error) {
       if (sse?.open) {
         log.error({ err: error }, "chat failed after streaming began");

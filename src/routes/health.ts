@@ -20,15 +20,19 @@ export function createHealthRoute(deps: AppDeps) {
       deps.store.ping(),
       deps.tokenCounter.health(),
     ]);
-    const serving = database && store;
+    // With Redis down the limiter counts in-process (policy "fallback"): degraded, still serving.
+    const storeFallback = !store && deps.config.RATE_LIMIT_ON_STORE_FAILURE === "fallback";
+    const serving = database && (store || storeFallback);
+    const degraded = sidecar === "down" || !store || deps.rateLimiter.degraded;
     sendJson(
       res,
       serving ? 200 : 503,
       {
-        status: serving ? (sidecar === "down" ? "degraded" : "ok") : "unavailable",
+        status: serving ? (degraded ? "degraded" : "ok") : "unavailable",
         checks: {
           database: database ? "ok" : "down",
           store: { kind: deps.store.kind, status: store ? "ok" : "down" },
+          rate_limiter: deps.rateLimiter.degraded ? "in-process fallback" : "ok",
           sidecar,
           provider: {
             name: deps.provider.name,

@@ -21,9 +21,13 @@ export function createRestRoutes(deps: AppDeps) {
     async postFeedback(req: IncomingMessage, res: ServerResponse, log: Logger) {
       const user = await deps.auth.authenticate(apiKeyFrom(req));
       const input = parseInput(feedbackBody, await readJsonBody(req, deps.config.MAX_BODY_BYTES));
-      const result = await submitFeedback(deps.db, user.id, input.message_id, input.rating);
-      log.info({ user_id: user.id, message_id: input.message_id, rating: input.rating, status: result.status }, "feedback recorded");
-      sendJson(res, 200, result);
+      // Tracked until the answer is sent, so a graceful shutdown answers ratings already being written.
+      await deps.lifecycle.track(async () => {
+        const result = await submitFeedback(deps, user.id, input.message_id, input.rating);
+        log.info({ user_id: user.id, message_id: input.message_id, rating: input.rating, status: result.status }, "feedback recorded");
+        if (result.status !== "unchanged") deps.guardrails.requestRun();
+        sendJson(res, 200, result);
+      });
     },
 
     async getStats(req: IncomingMessage, res: ServerResponse) {

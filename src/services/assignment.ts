@@ -17,9 +17,25 @@ export function fnv1a32(input: string): number {
   return hash >>> 0;
 }
 
+/** The hash as an integer 0..9999: exact, so percentage cut-offs need no floating point. */
+export function hashToBasisPoints(seed: string, value: string): number {
+  return fnv1a32(String(fnv1a32(seed + value))) % 10_000;
+}
+
 /** A well-mixed number in [0, 1) for (seed, value). Different seeds give independent draws. */
 export function hashToUnit(seed: string, value: string): number {
-  return (fnv1a32(String(fnv1a32(seed + value))) % 10_000) / 10_000;
+  return hashToBasisPoints(seed, value) / 10_000;
+}
+
+/**
+ * Whether a unit falls inside a rollout of `percent` (0..100). The range is fixed,
+ * [0, percent) of the unit's own hash under `seed`, so raising the percent only
+ * adds units: whoever was in at 1% is still in at 10% (GrowthBook's sticky
+ * ramps). Callers pass a seed distinct from the variant pick's, so which users
+ * get a rollout is independent of which variant they are in.
+ */
+export function inRollout(seed: string, unitId: string, percent: number): boolean {
+  return hashToBasisPoints(seed, unitId) < Math.round(percent * 100);
 }
 
 /** The user's bucket 0..99 within an experiment. */
@@ -54,14 +70,20 @@ export function controlOf<V extends AllocatedVariant>(variants: readonly V[]): V
   return control;
 }
 
-export type AssignmentReason = "hashed" | "killed" | "not_running";
+export type AssignmentReason = "hashed" | "killed" | "shipped" | "not_running";
 
+/**
+ * Killed beats everything (control for all); a completed experiment serves its
+ * shipped variant to all; any other non-running state serves control.
+ */
 export function assignVariant<V extends AllocatedVariant>(
-  experiment: { key: string; running: boolean; killed: boolean; variants: readonly V[] },
+  experiment: { key: string; running: boolean; killed: boolean; shippedKey?: string | null; variants: readonly V[] },
   unitId: string,
 ): { variant: V; bucket: number; reason: AssignmentReason } {
   const bucket = bucketFor(experiment.key, unitId);
   if (experiment.killed) return { variant: controlOf(experiment.variants), bucket, reason: "killed" };
+  const shipped = experiment.shippedKey ? experiment.variants.find((v) => v.key === experiment.shippedKey) : undefined;
+  if (shipped) return { variant: shipped, bucket, reason: "shipped" };
   if (!experiment.running) return { variant: controlOf(experiment.variants), bucket, reason: "not_running" };
   return { variant: variantForBucket(experiment.variants, bucket), bucket, reason: "hashed" };
 }

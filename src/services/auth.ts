@@ -1,7 +1,9 @@
 // Resolves an x-api-key header to a user. Lookups go by hash; a short in-memory
-// cache keeps the database off the hot path while bounding how long a revoked
-// key can keep working on an instance.
+// cache keeps the database off the hot path. A key change (revocation, expiry,
+// role) is announced on AUTH_CHANNEL and every instance drops its cache at
+// once; the 1 s TTL bounds staleness even if a message is lost.
 import type { Db } from "../db.ts";
+import type { Store } from "../store/store.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { hashApiKey, hashesEqual, isWellFormedApiKey } from "./api-keys.ts";
 
@@ -10,10 +12,13 @@ export interface AuthUser {
   name: string;
   role: "user" | "admin";
   rateLimitPerHour: number | null;
+  rateLimitAlgorithm: "fixed_window" | "sliding_window";
+  dailyTokenBudget: number | null;
   apiKeyId: string;
 }
 
 const CACHE_TTL_MS = 1_000;
+export const AUTH_CHANNEL = "auth:changed";
 const CACHE_MAX_ENTRIES = 10_000;
 
 export class Authenticator {
@@ -37,7 +42,9 @@ export class Authenticator {
         keyHash: true,
         expiresAt: true,
         revokedAt: true,
-        user: { select: { id: true, name: true, role: true, rateLimitPerHour: true } },
+        user: {
+          select: { id: true, name: true, role: true, rateLimitPerHour: true, rateLimitAlgorithm: true, dailyTokenBudget: true },
+        },
       },
     });
     const nowDate = new Date(this.now());
@@ -58,5 +65,16 @@ export class Authenticator {
 
   forget(): void {
     this.cache.clear();
+  }
+
+  /** Drops cached keys whenever any instance announces a key change. */
+  async listen(store: Store): Promise<() => Promise<void>> {
+    return store.subscribe(AUTH_CHANNEL, () => this.forget());
+  }
+
+  /** Tells every instance (this one included) that keys changed. */
+  async announceChange(store: Store): Promise<void> {
+    this.forget();
+    await store.publish(AUTH_CHANNEL, "keys");
   }
 }

@@ -1,19 +1,24 @@
 // The chat request path after transport concerns: load the conversation, assign
 // the experiment variant, build the prompt from its active version, estimate
 // input tokens, stream the provider's answer and store both messages with every
-// field needed to reproduce and judge the answer.
+// field needed to reproduce and judge the answer. A request is either one new
+// message in a stored conversation (/chat) or a transcript the caller sends
+// whole (the OpenAI-compatible gateway, which may also name a provider model
+// that skips experiments).
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import type { Db } from "../db.ts";
 import { BrokenCircuitError, TaskCancelledError } from "cockatiel";
-import { NotFoundError, toAppError } from "../errors.ts";
+import { NotFoundError, toAppError, ValidationError } from "../errors.ts";
+import { ServerShuttingDownError } from "../lifecycle.ts";
 import type { Logger } from "../logger.ts";
-import { assignVariant } from "./assignment.ts";
 import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
 import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import { serveExperiment } from "./served-version.ts";
+import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
 import type { TokenCounter } from "./token-counter.ts";
 
 export function chatInputSchema(maxMessageChars: number) {
@@ -31,6 +36,29 @@ export function chatInputSchema(maxMessageChars: number) {
 
 export type ChatInput = z.infer<ReturnType<typeof chatInputSchema>>;
 
+/** An experiment by key, or a provider model served directly with no experiment. */
+export type ChatTarget = { experiment: string } | { passthroughModel: string };
+
+/**
+ * A caller-supplied transcript (the OpenAI-compatible gateway): used instead of
+ * `message` plus stored history; every call starts a new conversation.
+ */
+export interface TranscriptChatInput {
+  transcript: ChatTurn[];
+  target: ChatTarget;
+  /** Who is hashed into a variant (an app's own end-user id); the owning user when absent. */
+  assignmentUnit?: string;
+  /** The caller's parameters; the prompt version's own parameters win where both are set. */
+  parameters?: CompletionParameters;
+}
+
+/** Not found, with the key kept so the gateway can answer in its own terms (an unknown model). */
+export class UnknownExperimentError extends NotFoundError {
+  constructor(readonly experimentKey: string) {
+    super(`No experiment with key "${experimentKey}".`);
+  }
+}
+
 export interface ChatDeps {
   db: Db;
   log: Logger;
@@ -40,6 +68,8 @@ export interface ChatDeps {
   defaultExperimentKey: string;
   defaultModel: string;
   maxHistoryMessages: number;
+  /** Caps max_tokens upstream, whatever a prompt version asks for. */
+  maxOutputTokens: number;
   /** Whole-answer limit; the first-token limit is the provider's (ResilientProvider). */
   streamTimeoutMs: number;
 }
@@ -47,10 +77,17 @@ export interface ChatDeps {
 /** Used when no experiment governs the request (none configured under that key). */
 const FALLBACK_SYSTEM_PROMPT = "You are a helpful assistant.";
 
+function capOutputTokens(parameters: CompletionParameters, cap: number): CompletionParameters {
+  return { ...parameters, maxTokens: Math.min(parameters.maxTokens ?? cap, cap) };
+}
+
 export interface PreparedChat {
   traceId: string;
   userId: string;
+  /** The id hashed into the variant: the gateway's `user`, else userId. */
+  assignmentUnit: string;
   conversationId: string;
+  /** The caller's last stored turn. */
   userMessageId: string;
   assistantMessageId: string;
   experiment: { key: string; variant: string; configVersion: number; promptVersionId: string | null; promptVersion: number | null } | null;
@@ -96,66 +133,99 @@ async function loadHistory(db: Db, userId: string, conversationId: string, limit
 
 function chooseVersion(experiment: ActiveExperiment | null, userId: string) {
   if (!experiment || experiment.variants.length === 0) return null;
-  const { variant } = assignVariant(
-    { key: experiment.key, running: experiment.status === "running", killed: experiment.killed, variants: experiment.variants },
-    userId,
-  );
-  return { experiment, variant };
+  // The canary's version when the user is in its slice: messages record what was actually served.
+  const { variant, promptVersion } = serveExperiment(experiment, userId);
+  return { experiment, variant, promptVersion };
+}
+
+/** Both kinds of request reduced to what preparing a chat needs. */
+function planOf(input: ChatInput | TranscriptChatInput, user: AuthUser, defaultExperimentKey: string) {
+  if ("transcript" in input) {
+    const experiment = "experiment" in input.target ? input.target.experiment : null;
+    return {
+      experimentKey: experiment,
+      requiredExperiment: experiment,
+      passthroughModel: "passthroughModel" in input.target ? input.target.passthroughModel : null,
+      conversationId: null,
+      callerTurns: input.transcript,
+      isTranscript: true,
+      assignmentUnit: input.assignmentUnit ?? user.id,
+      parameters: input.parameters ?? {},
+    };
+  }
+  return {
+    experimentKey: input.experiment ?? defaultExperimentKey,
+    requiredExperiment: input.experiment ?? null,
+    passthroughModel: null,
+    conversationId: input.conversation_id ?? null,
+    callerTurns: [{ role: "user", content: input.message }] as ChatTurn[],
+    isTranscript: false,
+    assignmentUnit: user.id,
+    parameters: {},
+  };
 }
 
 export async function prepareChat(
   deps: ChatDeps,
   user: AuthUser,
-  input: ChatInput,
+  input: ChatInput | TranscriptChatInput,
   traceId: string,
 ): Promise<PreparedChat> {
-  const experimentKey = input.experiment ?? deps.defaultExperimentKey;
+  const plan = planOf(input, user, deps.defaultExperimentKey);
+  if (plan.callerTurns.length === 0) throw new ValidationError("A chat needs at least one message.");
   const [history, experiment] = await Promise.all([
-    input.conversation_id
-      ? loadHistory(deps.db, user.id, input.conversation_id, deps.maxHistoryMessages)
+    plan.conversationId
+      ? loadHistory(deps.db, user.id, plan.conversationId, deps.maxHistoryMessages)
       : Promise.resolve([]),
-    deps.experiments.get(experimentKey),
+    plan.experimentKey === null ? Promise.resolve(null) : deps.experiments.get(plan.experimentKey),
   ]);
-  if (!experiment && input.experiment) throw new NotFoundError(`No experiment with key "${input.experiment}".`);
+  if (!experiment && plan.requiredExperiment !== null) throw new UnknownExperimentError(plan.requiredExperiment);
 
-  const chosen = chooseVersion(experiment, user.id);
-  const version = chosen?.variant.promptVersion ?? null;
-  const model = version?.model ?? deps.defaultModel;
-  const turns: ChatTurn[] = [
-    { role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT },
-    ...history,
-    { role: "user", content: input.message },
-  ];
+  const chosen = chooseVersion(experiment, plan.assignmentUnit);
+  const version = chosen?.promptVersion ?? null;
+  const model = version?.model ?? plan.passthroughModel ?? deps.defaultModel;
+  const turns: ChatTurn[] = plan.isTranscript
+    ? applySystemPrompt(
+        plan.callerTurns,
+        version?.systemPrompt ?? null,
+        experiment?.systemMessagePolicy ?? DEFAULT_SYSTEM_MESSAGE_POLICY,
+      )
+    : [{ role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT }, ...history, ...plan.callerTurns];
   // Estimated once the prompt is built, so the figure covers the system prompt
   // and history too: that is what the provider will bill.
   const estimate = await deps.tokenCounter.countChat(model, turns);
 
-  const conversationId = input.conversation_id ?? randomUUID();
-  const userMessageId = randomUUID();
-  // The user's turn is stored before streaming, so a crash mid-answer loses nothing the user wrote.
+  const conversationId = plan.conversationId ?? randomUUID();
+  const stored = plan.callerTurns.map((turn) => ({ ...turn, id: randomUUID() }));
+  const userMessageId = stored[stored.length - 1]!.id;
+  const title = (plan.callerTurns.find((turn) => turn.role === "user") ?? plan.callerTurns[0])!.content.slice(0, 80);
+  // Turns inserted together need distinct times to keep their order; all precede the answer.
+  const firstAt = Date.now() - stored.length;
+  // The caller's turns are stored before streaming, so a crash mid-answer loses nothing the user wrote.
   await deps.db.$transaction([
-    input.conversation_id
+    plan.conversationId
       ? deps.db.conversation.update({ where: { id: conversationId }, data: { updatedAt: new Date() } })
-      : deps.db.conversation.create({
-          data: { id: conversationId, userId: user.id, title: input.message.slice(0, 80) },
-        }),
-    deps.db.message.create({
-      data: {
-        id: userMessageId,
+      : deps.db.conversation.create({ data: { id: conversationId, userId: user.id, title } }),
+    deps.db.message.createMany({
+      data: stored.map((turn, index) => ({
+        id: turn.id,
         conversationId,
-        role: "user",
-        content: input.message,
+        role: turn.role,
+        content: turn.content,
         traceId,
         experimentKey: chosen?.experiment.key ?? null,
         variant: chosen?.variant.key ?? null,
         promptVersionId: version?.id ?? null,
-      },
+        assignmentUnit: plan.assignmentUnit,
+        ...(stored.length > 1 ? { createdAt: new Date(firstAt + index) } : {}),
+      })),
     }),
   ]);
 
   return {
     traceId,
     userId: user.id,
+    assignmentUnit: plan.assignmentUnit,
     conversationId,
     userMessageId,
     assistantMessageId: randomUUID(),
@@ -169,7 +239,7 @@ export async function prepareChat(
         }
       : null,
     model,
-    parameters: parametersFromJson(version?.parameters),
+    parameters: capOutputTokens({ ...plan.parameters, ...parametersFromJson(version?.parameters) }, deps.maxOutputTokens),
     turns,
     preEstimatedTokens: estimate.tokens,
     estimateSource: estimate.source,
@@ -246,7 +316,10 @@ export async function runChat(
     // loop exit does not yet mean the answer is complete.
     signal.throwIfAborted();
   } catch (caught) {
-    if (clientSignal.aborted) {
+    if (clientSignal.aborted && clientSignal.reason instanceof ServerShuttingDownError) {
+      status = "error";
+      error = { code: "server_shutting_down", message: "The server restarted before the answer finished; please retry." };
+    } else if (clientSignal.aborted) {
       status = "incomplete";
     } else {
       status = "error";
@@ -282,6 +355,7 @@ export async function runChat(
       promptVersionId: prepared.experiment?.promptVersionId ?? null,
       traceId: prepared.traceId,
       errorCode: error?.code ?? null,
+      assignmentUnit: prepared.assignmentUnit,
     },
   });
 

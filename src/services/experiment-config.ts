@@ -4,9 +4,11 @@
 import type { Db } from "../db.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
+import type { SystemMessagePolicy } from "./system-message-policy.ts";
 
 export const CONFIG_CHANNEL = "config:changed";
 const DEFAULT_TTL_MS = 5_000;
+const PROMPT_VERSION_FIELDS = { id: true, version: true, systemPrompt: true, model: true, parameters: true } as const;
 
 export interface ActivePromptVersion {
   id: string;
@@ -22,6 +24,8 @@ export interface ActiveVariant {
   allocation: number;
   isControl: boolean;
   promptVersion: ActivePromptVersion | null;
+  /** A newer version ramping in for `percent` of this variant's users (src/services/served-version.ts). */
+  canary: { promptVersion: ActivePromptVersion; percent: number } | null;
 }
 
 export interface ActiveExperiment {
@@ -30,8 +34,12 @@ export interface ActiveExperiment {
   name: string;
   status: "draft" | "running" | "paused" | "completed";
   killed: boolean;
+  /** Set once completed: every user is served this variant. */
+  shippedVariantKey: string | null;
   /** Configuration version; chat responses report the one they used. */
   version: number;
+  /** Gateway only: the variant's system prompt replaces or precedes the caller's own (absent: the default, replace). */
+  systemMessagePolicy?: SystemMessagePolicy;
   /** Stable order: the bucket ranges depend on it. */
   variants: ActiveVariant[];
 }
@@ -39,6 +47,12 @@ export interface ActiveExperiment {
 export class ExperimentConfigCache {
   private readonly entries = new Map<string, { value: ActiveExperiment | null; expiresAt: number }>();
   private readonly loading = new Map<string, Promise<ActiveExperiment | null>>();
+  /**
+   * Bumped by every invalidation. A load that started before an invalidation
+   * must not cache what it read, or an instance could keep serving the old
+   * configuration for a whole TTL after being told it changed.
+   */
+  private generation = 0;
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
@@ -61,8 +75,14 @@ export class ExperimentConfigCache {
 
   /** Drops one experiment's cached config, or all of them. */
   invalidate(experimentKey?: string): void {
-    if (experimentKey) this.entries.delete(experimentKey);
-    else this.entries.clear();
+    this.generation++;
+    if (experimentKey) {
+      this.entries.delete(experimentKey);
+      this.loading.delete(experimentKey);
+    } else {
+      this.entries.clear();
+      this.loading.clear();
+    }
   }
 
   /** Tells every instance (this one included) to reload. */
@@ -77,13 +97,16 @@ export class ExperimentConfigCache {
     // Concurrent misses share one query instead of stampeding the database.
     let pending = this.loading.get(experimentKey);
     if (!pending) {
-      pending = this.load(experimentKey).finally(() => this.loading.delete(experimentKey));
+      const started = this.load(experimentKey, this.generation).finally(() => {
+        if (this.loading.get(experimentKey) === started) this.loading.delete(experimentKey);
+      });
+      pending = started;
       this.loading.set(experimentKey, pending);
     }
     return pending;
   }
 
-  private async load(experimentKey: string): Promise<ActiveExperiment | null> {
+  private async load(experimentKey: string, generation: number): Promise<ActiveExperiment | null> {
     const row = await this.db.experiment.findUnique({
       where: { key: experimentKey },
       select: {
@@ -93,6 +116,8 @@ export class ExperimentConfigCache {
         status: true,
         killedAt: true,
         version: true,
+        systemMessagePolicy: true,
+        shippedVariant: { select: { key: true } },
         variants: {
           orderBy: [{ createdAt: "asc" }, { key: "asc" }],
           select: {
@@ -100,9 +125,9 @@ export class ExperimentConfigCache {
             key: true,
             allocation: true,
             isControl: true,
-            activeVersion: {
-              select: { id: true, version: true, systemPrompt: true, model: true, parameters: true },
-            },
+            activeVersion: { select: PROMPT_VERSION_FIELDS },
+            canaryVersion: { select: PROMPT_VERSION_FIELDS },
+            canaryPercent: true,
           },
         },
       },
@@ -114,14 +139,17 @@ export class ExperimentConfigCache {
           name: row.name,
           status: row.status,
           killed: row.killedAt !== null,
+          shippedVariantKey: row.status === "completed" ? (row.shippedVariant?.key ?? null) : null,
           version: row.version,
-          variants: row.variants.map(({ activeVersion, ...variant }) => ({
+          systemMessagePolicy: row.systemMessagePolicy,
+          variants: row.variants.map(({ activeVersion, canaryVersion, canaryPercent, ...variant }) => ({
             ...variant,
             promptVersion: activeVersion,
+            canary: canaryVersion ? { promptVersion: canaryVersion, percent: canaryPercent } : null,
           })),
         }
       : null;
-    this.entries.set(experimentKey, { value, expiresAt: Date.now() + this.ttlMs });
+    if (generation === this.generation) this.entries.set(experimentKey, { value, expiresAt: Date.now() + this.ttlMs });
     return value;
   }
 }

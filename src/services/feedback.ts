@@ -1,9 +1,10 @@
 // Thumbs up / down on an assistant message: one rating per message per user,
 // changeable. Another user's message answers 404, exactly like a missing one,
-// so ids cannot be probed for existence.
+// so ids cannot be probed for existence. The rating is acknowledged only once
+// it is committed, with its ownership checked in the same statement (see
+// feedback-batch-writer.ts for why and how ratings are batched).
 import { z } from "zod";
-import type { Db } from "../db.ts";
-import { NotFoundError } from "../errors.ts";
+import type { FeedbackBatchWriter } from "./feedback-batch-writer.ts";
 
 export const ratingSchema = z.union([z.literal(1), z.literal(-1)], {
   error: "rating must be 1 (thumbs up) or -1 (thumbs down)",
@@ -15,23 +16,19 @@ export interface FeedbackResult {
   status: "created" | "updated" | "unchanged";
 }
 
+export interface FeedbackDeps {
+  feedbackWriter: FeedbackBatchWriter;
+}
+
 export async function submitFeedback(
-  db: Db,
+  deps: FeedbackDeps,
   userId: string,
   messageId: string,
   rating: 1 | -1,
 ): Promise<FeedbackResult> {
-  const message = await db.message.findFirst({
-    where: { id: messageId, role: "assistant", conversation: { userId } },
-    select: { id: true, feedback: { where: { userId }, select: { rating: true } } },
-  });
-  if (!message) throw new NotFoundError("No such message.");
-  const previous = message.feedback[0]?.rating;
-  if (previous === rating) return { message_id: messageId, rating, status: "unchanged" };
-  await db.feedback.upsert({
-    where: { messageId_userId: { messageId, userId } },
-    create: { messageId, userId, rating },
-    update: { rating },
-  });
-  return { message_id: messageId, rating, status: previous === undefined ? "created" : "updated" };
+  // Written even when unchanged: the upsert is idempotent, and writing means the
+  // acknowledged rating is the stored one whatever raced with it.
+  const { previous } = await deps.feedbackWriter.write({ messageId, userId, rating });
+  const status = previous === null ? "created" : previous === rating ? "unchanged" : "updated";
+  return { message_id: messageId, rating, status };
 }

@@ -1,7 +1,7 @@
 // In-process Store for the embedded default (no REDIS_URL). Node runs this on one
 // thread, so every operation is atomic, exactly like the Redis commands it mirrors.
 import { EventEmitter } from "node:events";
-import type { MessageHandler, Store } from "./store.ts";
+import type { MessageHandler, SlidingWindowResult, Store } from "./store.ts";
 
 interface Entry {
   value: string;
@@ -12,6 +12,7 @@ export class MemoryStore implements Store {
   readonly kind = "memory" as const;
   private readonly entries = new Map<string, Entry>();
   private readonly queues = new Map<string, string[]>();
+  private readonly windows = new Map<string, number[]>();
   private readonly channels = new EventEmitter();
   private sweeper: NodeJS.Timeout;
 
@@ -33,17 +34,28 @@ export class MemoryStore implements Store {
 
   private sweep(): void {
     for (const key of this.entries.keys()) this.live(key);
+    // Sliding windows are at most a day long; anything older is dead weight.
+    const horizon = this.now() - 86_400_000;
+    for (const [key, hits] of this.windows) if ((hits.at(-1) ?? 0) < horizon) this.windows.delete(key);
   }
 
-  async incrementWithExpiry(key: string, ttlSeconds: number): Promise<number> {
+  async incrementWithExpiry(key: string, ttlSeconds: number, amount = 1): Promise<number> {
     const entry = this.live(key);
     if (!entry) {
-      this.entries.set(key, { value: "1", expiresAt: this.now() + ttlSeconds * 1000 });
-      return 1;
+      this.entries.set(key, { value: String(amount), expiresAt: this.now() + ttlSeconds * 1000 });
+      return amount;
     }
-    const next = Number(entry.value) + 1;
+    const next = Number(entry.value) + amount;
     entry.value = String(next);
     return next;
+  }
+
+  async slidingWindowHit(key: string, windowMs: number, limit: number, nowMs: number): Promise<SlidingWindowResult> {
+    const hits = (this.windows.get(key) ?? []).filter((at) => at > nowMs - windowMs);
+    const allowed = hits.length < limit;
+    if (allowed) hits.push(nowMs);
+    this.windows.set(key, hits);
+    return { allowed, count: hits.length, oldestMs: hits[0] ?? null };
   }
 
   async get(key: string): Promise<string | null> {
@@ -59,6 +71,18 @@ export class MemoryStore implements Store {
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
+    return true;
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<boolean> {
+    if (this.live(key)?.value !== value) return false;
+    this.entries.delete(key);
+    return true;
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -3,7 +3,25 @@
 // connection, opened on first use, because a subscribed Redis connection can
 // issue no other commands.
 import { Redis } from "ioredis";
-import type { MessageHandler, Store } from "./store.ts";
+import { randomUUID } from "node:crypto";
+import type { MessageHandler, SlidingWindowResult, Store } from "./store.ts";
+
+// KEYS[1] = window key; ARGV = now ms, window ms, limit, unique member.
+const SLIDING_WINDOW_SCRIPT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = 0
+if count < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  count = count + 1
+  allowed = 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+return {allowed, count, oldest}
+`;
+
+const DELETE_IF_EQUALS = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
 export class RedisStore implements Store {
   readonly kind = "redis" as const;
@@ -34,15 +52,30 @@ export class RedisStore implements Store {
     return this.prefix + key;
   }
 
-  async incrementWithExpiry(key: string, ttlSeconds: number): Promise<number> {
+  async incrementWithExpiry(key: string, ttlSeconds: number, amount = 1): Promise<number> {
     const results = await this.client
       .multi()
-      .incr(this.k(key))
+      .incrby(this.k(key), amount)
       .expire(this.k(key), ttlSeconds, "NX")
       .exec();
     const [incrError, count] = results?.[0] ?? [new Error("empty MULTI result"), null];
     if (incrError) throw incrError;
     return Number(count);
+  }
+
+  async slidingWindowHit(key: string, windowMs: number, limit: number, nowMs: number): Promise<SlidingWindowResult> {
+    // One Lua script, so trimming, counting and adding are one atomic step.
+    const member = `${nowMs}-${randomUUID()}`;
+    const [allowed, count, oldest] = (await this.client.eval(
+      SLIDING_WINDOW_SCRIPT,
+      1,
+      this.k(key),
+      String(nowMs),
+      String(windowMs),
+      String(limit),
+      member,
+    )) as [number, number, string | false | null];
+    return { allowed: allowed === 1, count, oldestMs: oldest ? Number(oldest) : null };
   }
 
   async get(key: string): Promise<string | null> {
@@ -56,6 +89,17 @@ export class RedisStore implements Store {
 
   async delete(key: string): Promise<void> {
     await this.client.del(this.k(key));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.client.set(this.k(key), value, "EX", ttlSeconds, "NX")) === "OK";
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<boolean> {
+    // Compare and delete in one script, so a lock that expired and was taken by
+    // another instance in between is never released by its previous holder.
+    const deleted = await this.client.eval(DELETE_IF_EQUALS, 1, this.k(key), value);
+    return deleted === 1;
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -107,10 +151,15 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return (await this.client.ping()) === "PONG";
+      // While Redis is away, ioredis would hold the command until it reconnects.
+      const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("timeout"), 500)));
+      return (await Promise.race([this.client.ping(), timeout])) === "PONG";
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

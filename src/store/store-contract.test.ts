@@ -1,7 +1,7 @@
 // Both Store implementations must behave alike; the in-process one stands in
 // for Redis in the embedded default.
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { deleteRedisKeys } from "../testing/redis-keys.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "../testing/test-services.ts";
 import { MemoryStore } from "./memory-store.ts";
 import { RedisStore } from "./redis-store.ts";
@@ -16,10 +16,7 @@ const stores: Array<[string, () => Store]> = [
 
 afterAll(async () => {
   if (!available) return;
-  const redis = new Redis(TEST_REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  await deleteRedisKeys(TEST_REDIS_URL, prefix);
 });
 
 describe.each(stores)("%s store", (_kind, make) => {
@@ -65,6 +62,60 @@ describe.each(stores)("%s store", (_kind, make) => {
     expect(await store.dequeue("queue", 3)).toEqual(["a", "b", "c"]);
     expect(await store.dequeue("queue", 3)).toEqual(["d"]);
     expect(await store.dequeue("queue", 3)).toEqual([]);
+    await store.close();
+  });
+
+  it("sets a key only when absent, so exactly one of many concurrent callers wins", async () => {
+    const store = make();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.setIfAbsent("lock", `holder-${i}`, 60)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = `holder-${results.indexOf(true)}`;
+    expect(await store.get("lock")).toBe(winner);
+    expect(await store.setIfAbsent("lock", "late", 60)).toBe(false);
+    await store.close();
+  });
+
+  it("releases a key only for the holder of its value, and lets it expire", async () => {
+    const store = make();
+    expect(await store.setIfAbsent("held", "mine", 1)).toBe(true);
+    expect(await store.deleteIfEquals("held", "theirs")).toBe(false);
+    expect(await store.get("held")).toBe("mine");
+    expect(await store.deleteIfEquals("held", "mine")).toBe(true);
+    expect(await store.get("held")).toBeNull();
+    expect(await store.deleteIfEquals("held", "mine")).toBe(false);
+    expect(await store.setIfAbsent("held", "again", 1)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await store.setIfAbsent("held", "after-expiry", 1)).toBe(true);
+    expect(await store.get("held")).toBe("after-expiry");
+    await store.close();
+  });
+
+  it("adds amounts atomically", async () => {
+    const store = make();
+    await Promise.all(Array.from({ length: 50 }, () => store.incrementWithExpiry("tokens", 60, 7)));
+    expect(await store.incrementWithExpiry("tokens", 60, 0)).toBe(350);
+    await store.close();
+  });
+
+  it("admits exactly `limit` of many simultaneous sliding-window hits", async () => {
+    const store = make();
+    const now = Date.now();
+    const results = await Promise.all(Array.from({ length: 120 }, () => store.slidingWindowHit("sliding", 60_000, 100, now)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(100);
+    expect(Math.max(...results.map((r) => r.count))).toBe(100);
+    await store.close();
+  });
+
+  it("frees sliding-window slots as old hits leave the window", async () => {
+    const store = make();
+    const t0 = Date.now();
+    expect((await store.slidingWindowHit("slide2", 1_000, 2, t0)).allowed).toBe(true);
+    expect((await store.slidingWindowHit("slide2", 1_000, 2, t0 + 400)).allowed).toBe(true);
+    const refused = await store.slidingWindowHit("slide2", 1_000, 2, t0 + 900);
+    expect(refused).toEqual({ allowed: false, count: 2, oldestMs: t0 });
+    // At t0 + 1000 the first hit is out of the window; the second is not.
+    const admitted = await store.slidingWindowHit("slide2", 1_000, 2, t0 + 1_000);
+    expect(admitted).toEqual({ allowed: true, count: 2, oldestMs: t0 + 400 });
     await store.close();
   });
 

@@ -3,13 +3,33 @@
 // shares them across instances.
 export type MessageHandler = (message: string) => void;
 
+export interface SlidingWindowResult {
+  allowed: boolean;
+  /** Hits in the window, this one included when allowed. */
+  count: number;
+  /** Time of the oldest hit still in the window (when it leaves, a slot frees up). */
+  oldestMs: number | null;
+}
+
 export interface Store {
   readonly kind: "redis" | "memory";
-  /** Atomically increments `key`, setting its expiry on first use; returns the new count. */
-  incrementWithExpiry(key: string, ttlSeconds: number): Promise<number>;
+  /** Atomically adds `amount` (default 1) to `key`, setting its expiry on first use; returns the new total. */
+  incrementWithExpiry(key: string, ttlSeconds: number, amount?: number): Promise<number>;
+  /**
+   * Sliding-window log: atomically drops hits older than `windowMs` before `nowMs`,
+   * then records this hit only if fewer than `limit` remain.
+   */
+  slidingWindowHit(key: string, windowMs: number, limit: number, nowMs: number): Promise<SlidingWindowResult>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Sets `key` only if it does not exist, with an expiry; true when this call set it.
+   * With deleteIfEquals, a lock: the holder writes a unique token and releases only its own.
+   */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Deletes `key` only while it still holds `value`; true when deleted. */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
   publish(channel: string, message: string): Promise<void>;
   /** Returns a function that stops the subscription. */
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;

@@ -3,13 +3,14 @@
 // in-process sidecar and the fake OpenAI upstream, listening on port 0.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Redis } from "ioredis";
 import { createApp } from "../app.ts";
 import { bootstrap, type Runtime } from "../bootstrap.ts";
 import { parseConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { createSidecarServer } from "../../sidecar/app.ts";
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamBehaviour } from "./fake-openai-upstream.ts";
+import { deleteRedisKeys } from "./redis-keys.ts";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "./test-services.ts";
 
@@ -21,6 +22,7 @@ export interface TestApp {
   runtime: Runtime;
   upstream: FakeUpstream;
   database: TestDatabase;
+  databaseProxy: TcpProxy | null;
   redisPrefix: string;
   /** Stops the in-process sidecar, to test the fallback. */
   stopSidecar(): Promise<void>;
@@ -33,33 +35,29 @@ function listen(server: Server): Promise<number> {
   );
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
-
 export async function startTestApp(
-  options: { upstream?: Partial<FakeUpstreamBehaviour>; env?: Record<string, string> } = {},
+  options: {
+    upstream?: Partial<FakeUpstreamBehaviour>;
+    env?: Record<string, string>;
+    /** Route the server's database connections through a proxy the test can cut. */
+    proxyDatabase?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const upstream = await startFakeUpstream(options.upstream);
   const sidecar = createSidecarServer();
   const sidecarPort = await listen(sidecar);
   const redisPrefix = `promptlab_test:${uniqueSuffix()}:`;
+  const databaseUrl = new URL(database.url);
+  const databaseProxy = options.proxyDatabase
+    ? await startTcpProxy(databaseUrl.hostname, Number(databaseUrl.port || 5432))
+    : null;
+  if (databaseProxy) databaseUrl.port = String(databaseProxy.port);
 
   const config = parseConfig({
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl.toString(),
     DATABASE_POOL_SIZE: "10",
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
@@ -89,14 +87,15 @@ export async function startTestApp(
     runtime,
     upstream,
     database,
+    databaseProxy,
     redisPrefix,
     stopSidecar,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.close();
-      await Promise.all([upstream.close(), stopSidecar()]);
-      await Promise.all([database.drop(), deleteKeys(redisPrefix)]);
+      await Promise.all([upstream.close(), stopSidecar(), databaseProxy?.close()]);
+      await Promise.all([database.drop(), deleteRedisKeys(TEST_REDIS_URL, redisPrefix)]);
     },
   };
 }

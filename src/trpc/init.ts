@@ -61,6 +61,11 @@ const mapErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+/** Headers an error asks for (Retry-After on 429/503), for the HTTP adapter's responseMeta. */
+export function errorHeaders(errors: readonly TRPCError[]): Record<string, string> {
+  return Object.assign({}, ...errors.map((error) => (error instanceof AppTRPCError ? error.appError.headers : {})));
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 

@@ -38,6 +38,10 @@ export class OpenAiProvider implements LlmProvider {
         ...(parameters.temperature !== undefined ? { temperature: parameters.temperature } : {}),
         ...(parameters.maxTokens !== undefined ? { max_tokens: parameters.maxTokens } : {}),
         ...(parameters.topP !== undefined ? { top_p: parameters.topP } : {}),
+        ...(parameters.stop !== undefined ? { stop: parameters.stop } : {}),
+        ...(parameters.presencePenalty !== undefined ? { presence_penalty: parameters.presencePenalty } : {}),
+        ...(parameters.frequencyPenalty !== undefined ? { frequency_penalty: parameters.frequencyPenalty } : {}),
+        ...(parameters.seed !== undefined ? { seed: parameters.seed } : {}),
       },
       { signal: request.signal },
     );

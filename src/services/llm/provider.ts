@@ -9,6 +9,11 @@ export interface CompletionParameters {
   temperature?: number;
   maxTokens?: number;
   topP?: number;
+  /** The next four arrive only from OpenAI-compatible gateway callers. */
+  stop?: string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  seed?: number;
 }
 
 export interface CompletionRequest {

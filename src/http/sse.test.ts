@@ -1,0 +1,35 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../app.ts";
+import { SseStream } from "./sse.ts";
+
+describe("SseStream", () => {
+  it("numbers events and sends heartbeat comments while idle", async () => {
+    const server = http.createServer((_req, res) => {
+      const sse = new SseStream(res, { "X-Extra": "1" }, 40);
+      sse.send("meta", { a: 1 });
+      setTimeout(() => {
+        sse.send("done", { b: 2 });
+        sse.end();
+      }, 150);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(response.headers.get("x-extra")).toBe("1");
+    const text = await response.text();
+    server.close();
+    expect(text.startsWith('id: 0\nevent: meta\ndata: {"a":1}\n\n')).toBe(true);
+    expect(text.match(/^: heartbeat$/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(text.endsWith('id: 1\nevent: done\ndata: {"b":2}\n\n')).toBe(true);
+  });
+});
+
+describe("server timeouts", () => {
+  it("keeps idle connections longer than a 60 s load balancer does", () => {
+    const server = createApp({ config: { CLIENT_DIST_DIR: "dist/client", MAX_BODY_BYTES: 1, MAX_MESSAGE_CHARS: 1 } } as never);
+    expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+  });
+});

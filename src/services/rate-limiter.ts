@@ -1,0 +1,133 @@
+// The rate limiter in front of chats: the seed's fixed hourly window or an exact
+// sliding hour, per user, counted in the shared store (Redis). If the store
+// stops answering within STORE_TIMEOUT_MS, the documented policy applies:
+// "fallback" (the seed's choice) counts in this process instead, logging every
+// bypass and reporting degraded health, and returns to the store by itself once
+// a background ping succeeds; "fail_closed" refuses chats with a 503 instead.
+import { ServiceUnavailableError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import { MemoryStore } from "../store/memory-store.ts";
+import type { Store } from "../store/store.ts";
+import { consumeRateLimit, peekRateLimit, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
+
+export type StoreFailurePolicy = "fallback" | "fail_closed";
+export type RateLimitAlgorithm = "fixed_window" | "sliding_window";
+
+const STORE_TIMEOUT_MS = 100;
+const PROBE_INTERVAL_MS = 1_000;
+const HOUR_MS = 3_600_000;
+
+export interface LimitedUser {
+  id: string;
+  rateLimitPerHour: number | null;
+  rateLimitAlgorithm: RateLimitAlgorithm;
+}
+
+class StoreTimeoutError extends Error {}
+
+const slidingKey = (userId: string) => `rate_limit_sliding:${userId}`;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(`store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function consumeSlidingWindow(store: Store, userId: string, limit: number, now: Date): Promise<RateLimitDecision> {
+  const nowMs = now.getTime();
+  const hit = await store.slidingWindowHit(slidingKey(userId), HOUR_MS, limit, nowMs);
+  // The next slot frees when the oldest hit in the window leaves it.
+  const resetAt = new Date((hit.oldestMs ?? nowMs) + HOUR_MS);
+  return {
+    allowed: hit.allowed,
+    limit,
+    remaining: Math.max(0, limit - hit.count),
+    resetAt,
+    retryAfterSeconds: Math.max(1, Math.ceil((resetAt.getTime() - nowMs) / 1000)),
+  };
+}
+
+export class RateLimiter {
+  private readonly local = new MemoryStore();
+  private probe: NodeJS.Timeout | undefined;
+  private bypassCount = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly defaultLimit: number,
+    private readonly policy: StoreFailurePolicy,
+    private readonly log: Logger,
+  ) {}
+
+  /** True while counting happens in-process because the shared store failed. */
+  get degraded(): boolean {
+    return this.probe !== undefined;
+  }
+
+  get bypasses(): number {
+    return this.bypassCount;
+  }
+
+  limitFor(user: LimitedUser): number {
+    return user.rateLimitPerHour ?? this.defaultLimit;
+  }
+
+  async consume(user: LimitedUser, now: Date = new Date()): Promise<RateLimitDecision> {
+    const limit = this.limitFor(user);
+    const count = (store: Store) =>
+      user.rateLimitAlgorithm === "sliding_window"
+        ? consumeSlidingWindow(store, user.id, limit, now)
+        : consumeRateLimit(store, user.id, limit, now);
+    if (!this.degraded) {
+      try {
+        return await withTimeout(count(this.store), STORE_TIMEOUT_MS);
+      } catch (error) {
+        this.enterDegraded(error);
+      }
+    }
+    if (this.policy === "fail_closed") {
+      throw new ServiceUnavailableError("Rate limiting is unavailable, so chats are paused; try again shortly.", 5);
+    }
+    this.bypassCount++;
+    this.log.warn({ event: "rate_limit_bypass", user_id: user.id, store: this.store.kind }, "rate limit counted in-process: store unavailable");
+    return count(this.local);
+  }
+
+  async peek(user: LimitedUser, now: Date = new Date()): Promise<RateLimitDecision> {
+    const limit = this.limitFor(user);
+    const store = this.degraded ? this.local : this.store;
+    try {
+      if (user.rateLimitAlgorithm === "sliding_window") {
+        // A limit of 0 never records the hit: a read of the window.
+        const window = await withTimeout(store.slidingWindowHit(slidingKey(user.id), HOUR_MS, 0, now.getTime()), STORE_TIMEOUT_MS);
+        const resetAt = new Date((window.oldestMs ?? now.getTime()) + HOUR_MS);
+        return { allowed: window.count < limit, limit, remaining: Math.max(0, limit - window.count), resetAt, retryAfterSeconds: 1 };
+      }
+      return await withTimeout(peekRateLimit(store, user.id, limit, now), STORE_TIMEOUT_MS);
+    } catch {
+      return { allowed: true, limit, remaining: limit, resetAt: windowResetAt(now), retryAfterSeconds: 1 };
+    }
+  }
+
+  private enterDegraded(error: unknown): void {
+    if (this.degraded) return;
+    this.log.error({ event: "rate_limit_degraded", err: error, policy: this.policy }, "rate-limit store unavailable");
+    this.probe = setInterval(() => void this.tryRecover(), PROBE_INTERVAL_MS);
+    this.probe.unref();
+  }
+
+  private async tryRecover(): Promise<void> {
+    if (!(await withTimeout(this.store.ping(), 500).catch(() => false))) return;
+    clearInterval(this.probe);
+    this.probe = undefined;
+    this.log.info({ event: "rate_limit_recovered", bypasses: this.bypassCount }, "rate limiting back on the shared store");
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.probe);
+    this.probe = undefined;
+    await this.local.close();
+  }
+}
