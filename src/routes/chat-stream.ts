@@ -13,6 +13,7 @@ import { SseStream } from "../http/sse.ts";
 import { parseInput } from "../http/validation.ts";
 import type { Logger } from "../logger.ts";
 import { chatInputSchema, ClientDisconnectedError, prepareChat, runChat } from "../services/chat.ts";
+import { settleChat } from "../services/chat-settlement.ts";
 import { assertAllowed, rateLimitHeaders } from "../services/rate-limit.ts";
 import { apiKeyFrom } from "./api-key-header.ts";
 
@@ -74,19 +75,7 @@ export function createChatRoute(deps: AppDeps) {
       // Tracked until the last event is written, so a shutdown never cuts a finished answer's tail.
       await deps.lifecycle.track(async () => {
         const outcome = await runChat(services, prepared, startedAt, stop, (text) => stream.send("delta", { text }));
-        await deps.tokenBudget.charge(user, outcome.tokensIn + outcome.tokensOut);
-        requestLog.info(
-          {
-            message_id: outcome.messageId,
-            status: outcome.status,
-            tokens_in: outcome.tokensIn,
-            tokens_out: outcome.tokensOut,
-            latency_ms: outcome.latencyMs,
-            ttft_ms: outcome.timeToFirstTokenMs,
-            cost_usd: outcome.costUsd,
-          },
-          "chat finished",
-        );
+        await settleChat(deps.tokenBudget, user, outcome, requestLog, "chat finished");
         if (outcome.error) {
           stream.send("error", { ...outcome.error, message_id: outcome.messageId });
         } else {

@@ -15,6 +15,7 @@ import { sendJson } from "../../http/respond.ts";
 import { parseInput } from "../../http/validation.ts";
 import type { Logger } from "../../logger.ts";
 import { ClientDisconnectedError, prepareChat, runChat, type ChatOutcome } from "../../services/chat.ts";
+import { settleChat } from "../../services/chat-settlement.ts";
 import { resolveModelName } from "../../services/gateway-models.ts";
 import { assertAllowed, rateLimitHeaders } from "../../services/rate-limit.ts";
 import { apiKeyFrom } from "../api-key-header.ts";
@@ -80,19 +81,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
     const headers = { ...rateLimitHeaders(decision), ...promptlabHeaders(prepared) };
     const meta = { id: completionId(prepared.assistantMessageId), created, model: prepared.model };
     const finish = async (outcome: ChatOutcome) => {
-      await deps.tokenBudget.charge(user, outcome.tokensIn + outcome.tokensOut);
-      requestLog.info(
-        {
-          message_id: outcome.messageId,
-          status: outcome.status,
-          tokens_in: outcome.tokensIn,
-          tokens_out: outcome.tokensOut,
-          latency_ms: outcome.latencyMs,
-          ttft_ms: outcome.timeToFirstTokenMs,
-          cost_usd: outcome.costUsd,
-        },
-        "gateway chat finished",
-      );
+      await settleChat(deps.tokenBudget, user, outcome, requestLog, "gateway chat finished");
       return {
         finishReason: finishReasonOf(outcome.tokensOut, prepared.parameters.maxTokens),
         usage: usageOf(outcome.tokensIn, outcome.tokensOut),
