@@ -10,7 +10,7 @@ import { createUserWithKey } from "../testing/test-users.ts";
 describe.skipIf(!inject("servicesAvailable"))("chat limits", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ env: { MAX_OUTPUT_TOKENS: "100", CORS_ORIGINS: "https://app.example" } });
+    app = await startTestApp({ env: { MAX_OUTPUT_TOKENS: "100", CORS_ORIGINS: "https://app.example", MAX_HISTORY_MESSAGES: "4" } });
   });
   afterAll(async () => {
     await app?.close();
@@ -28,6 +28,19 @@ describe.skipIf(!inject("servicesAvailable"))("chat limits", () => {
     const body = (await refused.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("budget_exhausted");
     expect(body.error.message).toContain("Daily token budget of 30 tokens");
+  });
+
+  it("sends at most MAX_HISTORY_MESSAGES earlier turns upstream", async () => {
+    const auth = { "x-api-key": TEST_USER_KEY };
+    const first = only(await readSse(await postJson(`${app.url}/chat`, { message: "turn 1" }, auth)), "meta");
+    const conversation_id = first.conversation_id as string;
+    for (const message of ["turn 2", "turn 3", "turn 4"]) {
+      await readSse(await postJson(`${app.url}/chat`, { message, conversation_id }, auth));
+    }
+    // Before "turn 4", six earlier turns exist; the cap of 4 keeps turn 2 onwards.
+    const sent = app.upstream.requests.at(-1)!.body.messages;
+    expect(sent.map((m) => m.role)).toEqual(["system", "user", "assistant", "user", "assistant", "user"]);
+    expect(sent.map((m) => m.content).filter((c) => c.startsWith("turn"))).toEqual(["turn 2", "turn 3", "turn 4"]);
   });
 
   it("caps max_tokens sent upstream", async () => {

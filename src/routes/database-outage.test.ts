@@ -20,14 +20,18 @@ describe.skipIf(!inject("servicesAvailable"))("database outage", () => {
   });
 
   it("answers 503 with Retry-After on every route while PostgreSQL is unreachable, then recovers", async () => {
-    // Warm the auth cache's miss path with a real chat first.
-    expect(only(await readSse(await postJson(`${app.url}/chat`, { message: "before" }, auth)), "done").status).toBe("complete");
+    const before = only(await readSse(await postJson(`${app.url}/chat`, { message: "before" }, auth)), "done");
+    expect(before.status).toBe("complete");
+    const rated = await postJson(`${app.url}/feedback`, { message_id: before.message_id, rating: 1 }, auth);
+    expect(rated.status).toBe(200);
     app.databaseProxy!.cut();
     app.runtime.deps.auth.forget();
 
     const started = Date.now();
     const responses = await Promise.all([
       postJson(`${app.url}/chat`, { message: "during" }, auth),
+      // Not acknowledged, so nothing is promised: the client is told to retry.
+      postJson(`${app.url}/feedback`, { message_id: before.message_id, rating: -1 }, auth),
       fetch(`${app.url}/feedback/stats`, { headers: auth }),
       fetch(`${app.url}/trpc/conversations.list`, { headers: auth }),
     ]);
@@ -36,7 +40,7 @@ describe.skipIf(!inject("servicesAvailable"))("database outage", () => {
       expect(response.status).toBe(503);
       expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
     }
-    expect(await responses[1]!.json()).toEqual({
+    expect(await responses[2]!.json()).toEqual({
       error: { code: "service_unavailable", message: "The database is unavailable; try again shortly." },
     });
 
@@ -47,6 +51,9 @@ describe.skipIf(!inject("servicesAvailable"))("database outage", () => {
     app.databaseProxy!.restore();
     await expect.poll(async () => (await fetch(`${app.url}/health`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
     expect(only(await readSse(await postJson(`${app.url}/chat`, { message: "after" }, auth)), "done").status).toBe("complete");
+    // The rating acknowledged before the outage is intact; the refused change did not land.
+    const stored = await app.runtime.deps.db.feedback.findMany({ where: { messageId: before.message_id as string } });
+    expect(stored.map((row) => row.rating)).toEqual([1]);
   });
 
   it("answers 503 after a bounded wait when the pool is exhausted", async () => {
