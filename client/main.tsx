@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./app.tsx";
 import "./styles/base.css";
 import "./styles/layout.css";
+import "./styles/forms.css";
 import "./styles/chat.css";
 import "./styles/experiments.css";
 

@@ -5,6 +5,8 @@ import { TRPCClientError } from "@trpc/client";
 interface ErrorData {
   httpStatus?: number;
   appCode?: string;
+  /** zod's messages by field path ("variants.0.key"), for forms. */
+  fields?: Record<string, string[]> | null;
 }
 
 function dataOf(error: unknown): ErrorData | undefined {
@@ -13,6 +15,10 @@ function dataOf(error: unknown): ErrorData | undefined {
 
 export function httpStatusOf(error: unknown): number | undefined {
   return dataOf(error)?.httpStatus;
+}
+
+export function fieldErrorsOf(error: unknown): Record<string, string[]> {
+  return dataOf(error)?.fields ?? {};
 }
 
 export function isUnauthorized(error: unknown): boolean {
@@ -32,5 +38,7 @@ export function describeError(error: unknown): string {
   if (status === 403) return "This needs the admin role.";
   if (status === 404) return "Not found: it may have been deleted, or it belongs to someone else.";
   if (status !== undefined && status >= 500) return "The server had a problem. Try again in a moment.";
+  const fields = Object.entries(fieldErrorsOf(error));
+  if (status === 400 && fields.length > 0) return fields.map(([path, messages]) => `${path}: ${messages.join(", ")}`).join("; ");
   return error instanceof Error ? error.message : "Something went wrong.";
 }

@@ -44,7 +44,7 @@ function EmptyConversation() {
   );
 }
 
-export function ChatPage(props: { conversationId: string | null }) {
+export function ChatPage(props: { conversationId: string | null; isAdmin: boolean }) {
   const { conversationId } = props;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const drawer = useRef<HTMLElement>(null);
@@ -98,6 +98,7 @@ export function ChatPage(props: { conversationId: string | null }) {
         <MessageThread
           items={items}
           conversationId={conversationId}
+          isAdmin={props.isAdmin}
           onRetry={session.busy ? null : (text) => void session.send(text)}
           empty={conversationId ? null : <EmptyConversation />}
         />

@@ -9,6 +9,8 @@ const NEAR_BOTTOM_PX = 80;
 interface MessageThreadProps {
   items: ChatItem[];
   conversationId: string | null;
+  /** Admins get a "Why this answer?" link to each answer's provenance. */
+  isAdmin: boolean;
   onRetry: ((text: string) => void) | null;
   empty: ReactNode;
 }
@@ -37,7 +39,7 @@ export function MessageThread(props: MessageThreadProps) {
         {props.items.length === 0
           ? props.empty
           : props.items.map((item) => (
-              <MessageView key={item.key} item={item} conversationId={props.conversationId} onRetry={props.onRetry} />
+              <MessageView key={item.key} item={item} conversationId={props.conversationId} isAdmin={props.isAdmin} onRetry={props.onRetry} />
             ))}
       </div>
     </div>

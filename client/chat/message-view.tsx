@@ -1,5 +1,8 @@
 // One message: the user's question, or an answer with its state (streaming,
-// stopped, failed), metrics row, variant badge and feedback buttons.
+// stopped, failed), metrics row, variant badge and feedback buttons, and for
+// admins a link to the exact prompt behind it.
+import { Link } from "../router/link.tsx";
+import { paths } from "../router/routes.ts";
 import type { ChatItem } from "./chat-item.ts";
 import { FeedbackButtons } from "./feedback-buttons.tsx";
 import { MetricsRow } from "./metrics-row.tsx";
@@ -8,6 +11,7 @@ import { SimulatorTag, VariantBadge } from "./variant-badge.tsx";
 interface MessageViewProps {
   item: ChatItem;
   conversationId: string | null;
+  isAdmin: boolean;
   /** Offered on failed answers; absent while another answer streams. */
   onRetry: ((text: string) => void) | null;
 }
@@ -67,6 +71,11 @@ function AssistantMessage(props: MessageViewProps) {
           <div className="message-actions">
             {item.provider === "simulator" && <SimulatorTag />}
             {item.variant && <VariantBadge variant={item.variant} promptVersion={item.promptVersion} model={item.model} />}
+            {props.isAdmin && item.ratable && item.messageId && (
+              <Link href={paths.adminMessage(item.messageId)} className="provenance-link small">
+                Why this answer?
+              </Link>
+            )}
             {item.ratable && item.messageId && (
               <FeedbackButtons messageId={item.messageId} conversationId={props.conversationId} rating={item.rating} />
             )}

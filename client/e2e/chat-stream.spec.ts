@@ -50,6 +50,7 @@ test("streams an answer token by token with a metrics row equal to the stored ro
   expect(stored).toMatchObject({ status: "complete", content: FULL_ANSWER });
   await expectMetricsRow(answer, stored);
   await expect(answer.getByTestId("variant-badge")).toHaveText(`${stored.variant} · v1`);
+  await expect(answer.getByRole("link", { name: "Why this answer?" }), "provenance is for admins only").toHaveCount(0);
   await expect(page).toHaveURL(/\/c\/[0-9a-f-]{36}$/);
   await saveScreenshot(page, "chat-1280");
 

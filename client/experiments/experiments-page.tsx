@@ -1,5 +1,6 @@
 // The read-only experiment overview every signed-in person sees: each
-// experiment's state and how its variants are doing on live traffic.
+// experiment's state and how its variants are doing on live traffic, with the
+// way to its full results (intervals, verdicts, charts).
 import { useMemo } from "react";
 import { describeError } from "../api/api-errors.ts";
 import { trpc, type ExperimentStats, type ExperimentSummary } from "../api/trpc.ts";
@@ -24,6 +25,9 @@ function ExperimentCard(props: { stats: ExperimentStats; summary: ExperimentSumm
         <h2 id={`experiment-${stats.experiment_key}`}>{stats.name}</h2>
         <StatusPill stats={stats} />
         <code className="muted small">{stats.experiment_key}</code>
+        <Link href={paths.results(stats.experiment_key)} className="button small results-link">
+          Results and statistics
+        </Link>
       </header>
       {summary?.description && <p className="muted">{summary.description}</p>}
       {stats.killed && <p className="notice">Killed: everyone gets the control variant until an admin restarts it.</p>}

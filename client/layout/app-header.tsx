@@ -3,7 +3,7 @@
 import type { Me } from "../api/trpc.ts";
 import { useAuth } from "../auth/auth-context.tsx";
 import { Link } from "../router/link.tsx";
-import { paths, type Route } from "../router/routes.ts";
+import { isAdminRoute, paths, type Route } from "../router/routes.ts";
 
 function NavLink(props: { href: string; active: boolean; children: string }) {
   return (
@@ -26,11 +26,11 @@ export function AppHeader(props: { me: Me | undefined; route: Route }) {
         <NavLink href={paths.newChat} active={route.name === "chat"}>
           Chat
         </NavLink>
-        <NavLink href={paths.experiments} active={route.name === "experiments"}>
+        <NavLink href={paths.experiments} active={route.name === "experiments" || route.name === "results"}>
           Experiments
         </NavLink>
         {me?.role === "admin" && (
-          <NavLink href={paths.admin} active={route.name === "admin"}>
+          <NavLink href={paths.admin} active={isAdminRoute(route)}>
             Admin
           </NavLink>
         )}

@@ -1,6 +1,6 @@
-// A tiny router over the History API: the current path as React state, and
-// navigate() to change it. The server answers every extension-less path with
-// index.html, so any route here survives a reload.
+// A tiny router over the History API: the current location (path and query)
+// as React state, and navigate() to change it. The server answers every
+// extension-less path with index.html, so any route here survives a reload.
 import { useSyncExternalStore } from "react";
 
 const CHANGE_EVENT = "promptlab:navigate";
@@ -14,12 +14,15 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-export function usePathname(): string {
-  return useSyncExternalStore(subscribe, () => window.location.pathname);
+const currentLocation = () => window.location.pathname + window.location.search;
+
+/** The path plus its query string, e.g. "/admin/audit?experiment=…". */
+export function useLocationPath(): string {
+  return useSyncExternalStore(subscribe, currentLocation);
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (path === window.location.pathname) return;
+  if (path === currentLocation()) return;
   if (options.replace) window.history.replaceState(null, "", path);
   else window.history.pushState(null, "", path);
   window.dispatchEvent(new Event(CHANGE_EVENT));

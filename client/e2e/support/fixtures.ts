@@ -49,6 +49,22 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: "disabled" });
 }
 
+/**
+ * The whole screen, not just the viewport: the page scrolls inside <main>, so
+ * the viewport is stretched to the content's height for the picture, then put back.
+ */
+export async function saveFullScreenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+  const height = await page.evaluate(() => {
+    const header = document.querySelector(".app-header")?.getBoundingClientRect().height ?? 0;
+    const main = document.querySelector("main");
+    return Math.ceil(header + (main?.scrollHeight ?? document.body.scrollHeight));
+  });
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+  await saveScreenshot(page, name);
+  await page.setViewportSize(viewport);
+}
+
 export interface StoredMessage {
   id: string;
   status: "complete" | "incomplete" | "error";
