@@ -106,6 +106,7 @@ export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
     const deps = createDeps({ config, database, store, log, provider: createProvider(config, log), tokenCounter });
     // Cleanups run in reverse, so accepted ratings are written before the database closes.
     cleanups.push(() => deps.feedbackWriter.close());
+    cleanups.push(() => deps.messageWriter.close());
     await deps.experiments.start();
     cleanups.push(() => deps.experiments.stop());
     deps.guardrails.start();

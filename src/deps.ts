@@ -10,6 +10,7 @@ import { ExperimentConfigCache } from "./services/experiment-config.ts";
 import { FeedbackBatchWriter } from "./services/feedback-batch-writer.ts";
 import { GuardrailRunner } from "./services/guardrail-runner.ts";
 import type { LlmProvider } from "./services/llm/provider.ts";
+import { MessageBatchWriter } from "./services/message-batch-writer.ts";
 import { RateLimiter } from "./services/rate-limiter.ts";
 import type { TokenCounter } from "./services/token-counter.ts";
 import { TokenBudget } from "./services/token-budget.ts";
@@ -32,6 +33,7 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   guardrails: GuardrailRunner;
   feedbackWriter: FeedbackBatchWriter;
+  messageWriter: MessageBatchWriter;
 }
 
 export function createDeps(parts: {
@@ -57,12 +59,14 @@ export function createDeps(parts: {
       { intervalMs: parts.config.GUARDRAIL_INTERVAL_MS },
     ),
     feedbackWriter: new FeedbackBatchWriter(db, parts.log),
+    messageWriter: new MessageBatchWriter(db, parts.log),
   };
 }
 
 export function chatDeps(deps: AppDeps, log: Logger): ChatDeps {
   return {
     db: deps.db,
+    messages: deps.messageWriter,
     log,
     provider: deps.provider,
     tokenCounter: deps.tokenCounter,

@@ -33,3 +33,33 @@ describe("server timeouts", () => {
     expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
   });
 });
+
+describe("SseStream batching", () => {
+  it("sends the headers and the events of the first tick in one socket write", async () => {
+    const writesPerResponse: number[] = [];
+    const server = http.createServer((req, res) => {
+      // Count what the socket hands to the operating system: _write for one buffer, _writev for many.
+      const socket = req.socket as unknown as Record<"_write" | "_writev", (...args: unknown[]) => void>;
+      let writes = 0;
+      for (const method of ["_write", "_writev"] as const) {
+        const original = socket[method].bind(socket);
+        socket[method] = (...args: unknown[]) => {
+          writes++;
+          original(...args);
+        };
+      }
+      const sse = new SseStream(res);
+      sse.send("meta", { id: 1 });
+      sse.send("delta", { text: "a" });
+      setImmediate(() => {
+        writesPerResponse.push(writes);
+        sse.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const text = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
+    server.close();
+    expect(text).toBe('id: 0\nevent: meta\ndata: {"id":1}\n\nid: 1\nevent: delta\ndata: {"text":"a"}\n\n');
+    expect(writesPerResponse).toEqual([1]);
+  });
+});

@@ -13,6 +13,11 @@ export class SseStream {
     headers: Record<string, string> = {},
     heartbeatMs: number = HEARTBEAT_MS,
   ) {
+    // The headers and the events written in this same tick (the chat's meta)
+    // leave in one socket write instead of two: Node batches a tick's body
+    // writes by itself, but flushHeaders() alone would go out on its own.
+    res.cork();
+    process.nextTick(() => res.uncork());
     res.writeHead(200, {
       ...headers,
       "Content-Type": "text/event-stream; charset=utf-8",

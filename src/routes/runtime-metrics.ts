@@ -1,6 +1,7 @@
 // GET /internal/runtime (admin only): this process's memory, CPU time,
-// event-loop delay and in-flight chat streams. The benchmarks read it because
-// heap per stream and event-loop delay can only be measured inside the server.
+// event-loop delay (beyond the 10 ms sampling interval, since the first call)
+// and in-flight chat streams. The benchmarks read it because heap per stream
+// and event-loop delay can only be measured inside the server.
 //   ?gc=1     collect garbage first (when the process runs with --expose-gc),
 //             so heap figures are live data, not garbage not yet collected
 //   ?reset=1  restart the event-loop delay histogram after reading it
@@ -29,13 +30,18 @@ function collectGarbage(): boolean {
 }
 
 export function createRuntimeMetricsRoute(deps: AppDeps) {
+  // Started by the first request, so a server nobody measures runs no sampling timer.
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
-  loopDelay.enable();
+  let sampling = false;
 
   return async function runtimeMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== "GET") throw new MethodNotAllowedError(`Use GET for ${RUNTIME_METRICS_PATH}.`);
     const user = await deps.auth.authenticate(apiKeyFrom(req));
     if (user.role !== "admin") throw new ForbiddenError("This needs the admin role.");
+    if (!sampling) {
+      loopDelay.enable();
+      sampling = true;
+    }
     const query = new URL(req.url ?? "/", "http://localhost").searchParams;
     const collected = query.get("gc") === "1" && collectGarbage();
     const memory = process.memoryUsage();

@@ -17,6 +17,7 @@ import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
 import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
 import type { TokenCounter } from "./token-counter.ts";
@@ -61,6 +62,8 @@ export class UnknownExperimentError extends NotFoundError {
 
 export interface ChatDeps {
   db: Db;
+  /** Message writes, batched across concurrent chats. */
+  messages: MessageBatchWriter;
   log: Logger;
   provider: LlmProvider;
   tokenCounter: TokenCounter;
@@ -192,8 +195,9 @@ export async function prepareChat(
       )
     : [{ role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT }, ...history, ...plan.callerTurns];
   // Estimated once the prompt is built, so the figure covers the system prompt
-  // and history too: that is what the provider will bill.
-  const estimate = await deps.tokenCounter.countChat(model, turns);
+  // and history too: that is what the provider will bill. The sidecar call and
+  // the write below are independent round trips, so they overlap.
+  const estimating = deps.tokenCounter.countChat(model, turns);
 
   const conversationId = plan.conversationId ?? randomUUID();
   const stored = plan.callerTurns.map((turn) => ({ ...turn, id: randomUUID() }));
@@ -202,25 +206,22 @@ export async function prepareChat(
   // Turns inserted together need distinct times to keep their order; all precede the answer.
   const firstAt = Date.now() - stored.length;
   // The caller's turns are stored before streaming, so a crash mid-answer loses nothing the user wrote.
-  await deps.db.$transaction([
-    plan.conversationId
-      ? deps.db.conversation.update({ where: { id: conversationId }, data: { updatedAt: new Date() } })
-      : deps.db.conversation.create({ data: { id: conversationId, userId: user.id, title } }),
-    deps.db.message.createMany({
-      data: stored.map((turn, index) => ({
-        id: turn.id,
-        conversationId,
-        role: turn.role,
-        content: turn.content,
-        traceId,
-        experimentKey: chosen?.experiment.key ?? null,
-        variant: chosen?.variant.key ?? null,
-        promptVersionId: version?.id ?? null,
-        assignmentUnit: plan.assignmentUnit,
-        ...(stored.length > 1 ? { createdAt: new Date(firstAt + index) } : {}),
-      })),
-    }),
-  ]);
+  const storing = deps.messages.write({
+    conversation: plan.conversationId ? { touch: conversationId } : { create: { id: conversationId, userId: user.id, title } },
+    messages: stored.map((turn, index) => ({
+      id: turn.id,
+      conversationId,
+      role: turn.role,
+      content: turn.content,
+      traceId,
+      experimentKey: chosen?.experiment.key ?? null,
+      variant: chosen?.variant.key ?? null,
+      promptVersionId: version?.id ?? null,
+      assignmentUnit: plan.assignmentUnit,
+      ...(stored.length > 1 ? { createdAt: new Date(firstAt + index) } : {}),
+    })),
+  });
+  const [estimate] = await Promise.all([estimating, storing]);
 
   return {
     traceId,
@@ -333,30 +334,32 @@ export async function runChat(
   const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(served.model, content)).tokens : 0);
   const { costUsd } = await deps.tokenCounter.price(served.model, tokensIn, tokensOut);
 
-  await deps.db.message.create({
-    data: {
-      id: prepared.assistantMessageId,
-      conversationId: prepared.conversationId,
-      role: "assistant",
-      content,
-      status,
-      provider: served.provider,
-      model: served.model,
-      fallback: served.fallback,
-      tokensIn,
-      tokensOut,
-      preEstimatedTokens: prepared.preEstimatedTokens,
-      estimateSource: prepared.estimateSource,
-      latencyMs,
-      timeToFirstTokenMs,
-      costUsd,
-      experimentKey: prepared.experiment?.key ?? null,
-      variant: prepared.experiment?.variant ?? null,
-      promptVersionId: prepared.experiment?.promptVersionId ?? null,
-      traceId: prepared.traceId,
-      errorCode: error?.code ?? null,
-      assignmentUnit: prepared.assignmentUnit,
-    },
+  await deps.messages.write({
+    messages: [
+      {
+        id: prepared.assistantMessageId,
+        conversationId: prepared.conversationId,
+        role: "assistant",
+        content,
+        status,
+        provider: served.provider,
+        model: served.model,
+        fallback: served.fallback,
+        tokensIn,
+        tokensOut,
+        preEstimatedTokens: prepared.preEstimatedTokens,
+        estimateSource: prepared.estimateSource,
+        latencyMs,
+        timeToFirstTokenMs,
+        costUsd,
+        experimentKey: prepared.experiment?.key ?? null,
+        variant: prepared.experiment?.variant ?? null,
+        promptVersionId: prepared.experiment?.promptVersionId ?? null,
+        traceId: prepared.traceId,
+        errorCode: error?.code ?? null,
+        assignmentUnit: prepared.assignmentUnit,
+      },
+    ],
   });
 
   return {

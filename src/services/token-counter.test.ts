@@ -80,22 +80,22 @@ describe("with a live sidecar", () => {
     await new Promise((resolve) => sidecar.close(resolve));
   });
 
-  it("uses the sidecar for counts, prices and health", async () => {
+  it("uses the sidecar for counts and health, and prices from the same table locally", async () => {
     const { log, lines } = captureLogger();
     const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
 
     expect(await counter.countText("gpt-4o", birthday)).toEqual({ tokens: 8, source: "sidecar" });
     // 3 + (3 + "system" 1 + "You are terse." 4) + (3 + "user" 1 + 6 + 1 + "bob" 1)
     expect(await counter.countChat("gpt-4o", chat)).toEqual({ tokens: 23, source: "sidecar" });
-    expect(await counter.price("gpt-4o-mini", 100, 0)).toEqual({ costUsd: "0.0000150000", source: "sidecar" });
+    expect(await counter.price("gpt-4o-mini", 100, 0)).toEqual({ costUsd: "0.0000150000", source: "local" });
     expect(await counter.health()).toBe("ok");
     expect(lines).toEqual([]);
   });
 
-  it("treats an unknown model on /cost as an answer, not an outage", async () => {
+  it("prices an unknown model as null, an answer rather than an outage", async () => {
     const { log, lines } = captureLogger();
     const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
-    expect(await counter.price("mystery-1", 1, 1)).toEqual({ costUsd: null, source: "sidecar" });
+    expect(await counter.price("mystery-1", 1, 1)).toEqual({ costUsd: null, source: "local" });
     expect(lines).toEqual([]);
   });
 
@@ -122,9 +122,9 @@ describe("with nothing listening", () => {
 
     expect(await counter.countText("gpt-4o", birthday)).toEqual({ tokens: 3, source: "fallback" });
     expect(await counter.countChat("gpt-4o", chat)).toEqual({ tokens: estimateChatTokens(chat), source: "fallback" });
-    // Same table as the sidecar, so the fallback cost is still exact.
-    expect(await counter.price("gpt-4o", 1000, 500)).toEqual({ costUsd: "0.0075000000", source: "fallback" });
-    expect(await counter.price("mystery-1", 1, 1)).toEqual({ costUsd: null, source: "fallback" });
+    // Same table as the sidecar, so the cost is exact with the sidecar down.
+    expect(await counter.price("gpt-4o", 1000, 500)).toEqual({ costUsd: "0.0075000000", source: "local" });
+    expect(await counter.price("mystery-1", 1, 1)).toEqual({ costUsd: null, source: "local" });
     expect(await counter.health()).toBe("down");
 
     expect(lines).toHaveLength(1);
@@ -156,7 +156,6 @@ describe("with a sidecar that accepts and never answers", () => {
 
     const cases: Array<[() => Promise<unknown>, unknown]> = [
       [() => counter.countText("gpt-4o", birthday), { tokens: 3, source: "fallback" }],
-      [() => counter.price("gpt-4o", 1000, 500), { costUsd: "0.0075000000", source: "fallback" }],
       [() => counter.health(), "down"],
     ];
     for (const [call, expected] of cases) {
@@ -170,6 +169,14 @@ describe("with a sidecar that accepts and never answers", () => {
     }
     expect(lines[0]).toMatchObject({ reason: "timeout" });
   });
+
+  it("prices without waiting for it", async () => {
+    const { log } = captureLogger();
+    const counter = createTokenCounter({ baseUrl: `http://127.0.0.1:${portOf(blackHole)}`, timeoutMs: 200, log });
+    const startedAt = performance.now();
+    expect(await counter.price("gpt-4o", 1000, 500)).toEqual({ costUsd: "0.0075000000", source: "local" });
+    expect(performance.now() - startedAt).toBeLessThan(50);
+  });
 });
 
 describe("with the sidecar disabled", () => {
@@ -181,7 +188,7 @@ describe("with the sidecar disabled", () => {
     expect(await counter.countChat("gpt-4o", chat)).toEqual({ tokens: estimateChatTokens(chat), source: "fallback" });
     expect(await counter.price("gpt-4o-mini", 100, 0)).toEqual({
       costUsd: priceCall("gpt-4o-mini", 100, 0)?.costUsd,
-      source: "fallback",
+      source: "local",
     });
     expect(await counter.health()).toBe("disabled");
     // One notice at startup, none per call.

@@ -1,0 +1,117 @@
+// The message batch writer on a real PostgreSQL database: writes that arrive
+// while a batch is in flight share the next transaction, a bad write fails
+// alone, order is kept, and close() writes everything it accepted.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { connectDatabase, type Database } from "../db.ts";
+import { ServiceUnavailableError } from "../errors.ts";
+import { createLogger } from "../logger.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
+import { createUserWithKey } from "../testing/test-users.ts";
+import { MessageBatchWriter, type MessageWrite } from "./message-batch-writer.ts";
+
+const log = createLogger({ level: "silent", pretty: false });
+
+describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let userId: string;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = connectDatabase(testDatabase.url, { poolSize: 4 });
+    userId = (await createUserWithKey(database.prisma)).id;
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  const newChat = (text: string): MessageWrite & { conversationId: string; messageId: string } => {
+    const conversationId = randomUUID();
+    const messageId = randomUUID();
+    return {
+      conversationId,
+      messageId,
+      conversation: { create: { id: conversationId, userId, title: text } },
+      messages: [{ id: messageId, conversationId, role: "user", content: text }],
+    };
+  };
+
+  it("writes what arrives during a batch in the next one, and resolves each write once committed", async () => {
+    const writer = new MessageBatchWriter(database.prisma, log);
+    const chats = Array.from({ length: 30 }, (_, i) => newChat(`hello ${i}`));
+    await Promise.all(chats.map((chat) => writer.write(chat)));
+    // The first write goes alone; the other 29 queue behind it and go together.
+    expect(writer.counters).toEqual({ batches: 2, writes: 30 });
+    const stored = await database.prisma.message.findMany({ where: { id: { in: chats.map((c) => c.messageId) } }, select: { content: true } });
+    expect(stored.map((m) => m.content).sort()).toEqual(chats.map((c) => c.messages[0]!.content).sort());
+    expect(await database.prisma.conversation.count({ where: { id: { in: chats.map((c) => c.conversationId) } } })).toBe(30);
+  });
+
+  it("fails only the write whose conversation is gone, and commits the rest of its batch", async () => {
+    const writer = new MessageBatchWriter(database.prisma, log);
+    const first = writer.write(newChat("opens a batch"));
+    const good = newChat("fine");
+    const missing = randomUUID();
+    const results = await Promise.allSettled([
+      writer.write(good),
+      writer.write({ conversation: { touch: missing }, messages: [{ id: randomUUID(), conversationId: missing, role: "user", content: "orphan" }] }),
+    ]);
+    await first;
+    expect(results[0].status).toBe("fulfilled");
+    expect(results[1].status).toBe("rejected");
+    expect(await database.prisma.message.count({ where: { id: good.messageId } })).toBe(1);
+  });
+
+  it("keeps the order in which messages were handed to it, even within one batch", async () => {
+    const writer = new MessageBatchWriter(database.prisma, log);
+    const chat = newChat("question");
+    await writer.write(chat);
+    const answerId = randomUUID();
+    const followUpId = randomUUID();
+    const answer = writer.write({ messages: [{ id: answerId, conversationId: chat.conversationId, role: "assistant", content: "answer" }] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const followUp = writer.write({
+      conversation: { touch: chat.conversationId },
+      messages: [{ id: followUpId, conversationId: chat.conversationId, role: "user", content: "and then?" }],
+    });
+    await Promise.all([answer, followUp]);
+    const ordered = await database.prisma.message.findMany({
+      where: { conversationId: chat.conversationId },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    });
+    expect(ordered.map((m) => m.id)).toEqual([chat.messageId, answerId, followUpId]);
+  });
+
+  it("keeps a batch of long answers under its size limit", async () => {
+    const chat = newChat("long answers");
+    await new MessageBatchWriter(database.prisma, log).write(chat);
+    const writer = new MessageBatchWriter(database.prisma, log);
+    const longText = "x".repeat(300_000);
+    const answers = Array.from({ length: 6 }, () => ({ id: randomUUID(), conversationId: chat.conversationId, role: "assistant" as const, content: longText }));
+    await Promise.all(answers.map((row) => writer.write({ messages: [row] })));
+    // The first goes alone (the writer was idle); the other five queue behind it,
+    // 1.5 M characters split at 1 M per batch: 3 + 2. Without the limit they would be one batch.
+    expect(writer.counters).toEqual({ batches: 3, writes: 6 });
+    expect(await database.prisma.message.count({ where: { id: { in: answers.map((a) => a.id) } } })).toBe(6);
+  });
+
+  it("creates a conversation with no messages", async () => {
+    const writer = new MessageBatchWriter(database.prisma, log);
+    const id = randomUUID();
+    await writer.write({ conversation: { create: { id, userId, title: "empty" } }, messages: [] });
+    expect(await database.prisma.conversation.count({ where: { id } })).toBe(1);
+  });
+
+  it("writes everything accepted before close() returns, and refuses writes after it", async () => {
+    const writer = new MessageBatchWriter(database.prisma, log);
+    const chats = Array.from({ length: 5 }, (_, i) => newChat(`late ${i}`));
+    const pending = chats.map((chat) => writer.write(chat));
+    await writer.close();
+    await Promise.all(pending);
+    expect(await database.prisma.message.count({ where: { id: { in: chats.map((c) => c.messageId) } } })).toBe(5);
+    await expect(writer.write(newChat("too late"))).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+});
