@@ -29,8 +29,9 @@
 // Across processes, row locks order them and rows are locked in key order, so
 // concurrent batches cannot deadlock.
 import type { Db } from "../db.ts";
-import { NotFoundError, ServiceUnavailableError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { GroupCommit, type PendingWrite } from "./group-commit.ts";
 
 export const FEEDBACK_BATCH_SIZE = 100;
 
@@ -45,12 +46,6 @@ export interface RatingOutcome {
   previous: 1 | -1 | null;
 }
 
-interface Pending {
-  write: RatingWrite;
-  resolve: (outcome: RatingOutcome) => void;
-  reject: (error: unknown) => void;
-}
-
 interface WrittenRow {
   message_id: string;
   user_id: string;
@@ -62,66 +57,49 @@ function keyOf(write: { messageId: string; userId: string }): string {
 }
 
 export class FeedbackBatchWriter {
-  private queue: Pending[] = [];
-  private draining: Promise<void> | null = null;
-  private closed = false;
+  private readonly queue: GroupCommit<RatingWrite, RatingOutcome>;
   /** For tests and benchmarks: how many statements wrote how many ratings. */
   readonly counters = { batches: 0, ratings: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly batchSize = FEEDBACK_BATCH_SIZE,
-  ) {}
+    batchSize = FEEDBACK_BATCH_SIZE,
+  ) {
+    this.queue = new GroupCommit({ nextBatchLength: () => batchSize, commit: (batch) => this.commit(batch) });
+  }
 
   /**
    * Resolves once the rating is committed. Rejects with NotFoundError when the
    * message is not one of the user's assistant messages (or no longer exists).
    */
   write(write: RatingWrite): Promise<RatingOutcome> {
-    if (this.closed) return Promise.reject(new ServiceUnavailableError("The server is shutting down; try again."));
-    return new Promise<RatingOutcome>((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
-      this.startDraining();
-    });
+    return this.queue.submit(write);
   }
 
   /** Stops taking ratings and waits until every accepted one is written. */
-  async close(): Promise<void> {
-    this.closed = true;
-    while (this.draining) await this.draining;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
-  private startDraining(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
-      // A write that arrived after the loop's last look but before this callback would otherwise wait forever.
-      if (this.queue.length > 0) this.startDraining();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.batchSize);
-      try {
-        const written = await this.writeBatch(batch.map((pending) => pending.write));
-        // Within a batch, each write replaced the one before it for the same key.
-        const previousByKey = new Map<string, 1 | -1 | null>();
-        for (const pending of batch) {
-          const key = keyOf(pending.write);
-          if (!written.has(key)) {
-            pending.reject(new NotFoundError("No such message."));
-            continue;
-          }
-          const previous = previousByKey.has(key) ? previousByKey.get(key)! : written.get(key)!;
-          previousByKey.set(key, pending.write.rating);
-          pending.resolve({ previous });
+  private async commit(batch: PendingWrite<RatingWrite, RatingOutcome>[]): Promise<void> {
+    try {
+      const written = await this.writeBatch(batch.map((pending) => pending.write));
+      // Within a batch, each write replaced the one before it for the same key.
+      const previousByKey = new Map<string, 1 | -1 | null>();
+      for (const pending of batch) {
+        const key = keyOf(pending.write);
+        if (!written.has(key)) {
+          pending.reject(new NotFoundError("No such message."));
+          continue;
         }
-      } catch (error) {
-        this.log.error({ err: error, ratings: batch.length }, "feedback batch failed; its ratings were not acknowledged");
-        for (const pending of batch) pending.reject(error);
+        const previous = previousByKey.has(key) ? previousByKey.get(key)! : written.get(key)!;
+        previousByKey.set(key, pending.write.rating);
+        pending.resolve({ previous });
       }
+    } catch (error) {
+      this.log.error({ err: error, ratings: batch.length }, "feedback batch failed; its ratings were not acknowledged");
+      for (const pending of batch) pending.reject(error);
     }
   }
 

@@ -15,8 +15,8 @@
 // batch fails, each write is retried on its own, so one bad write (a
 // conversation deleted meanwhile) fails only its own chat.
 import { Prisma, type Db } from "../db.ts";
-import { ServiceUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { GroupCommit, type PendingWrite } from "./group-commit.ts";
 
 export const MESSAGE_BATCH_SIZE = 200;
 /**
@@ -34,16 +34,8 @@ export interface MessageWrite {
   messages: MessageRow[];
 }
 
-interface Pending {
-  write: MessageWrite;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export class MessageBatchWriter {
-  private queue: Pending[] = [];
-  private draining: Promise<void> | null = null;
-  private closed = false;
+  private readonly queue: GroupCommit<MessageWrite, void>;
   /** For tests and benchmarks: how many transactions wrote how many writes. */
   readonly counters = { batches: 0, writes: 0 };
 
@@ -51,60 +43,47 @@ export class MessageBatchWriter {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly batchSize = MESSAGE_BATCH_SIZE,
-  ) {}
+  ) {
+    this.queue = new GroupCommit({ nextBatchLength: (queued) => this.batchLength(queued), commit: (batch) => this.commit(batch) });
+  }
 
   /** Resolves once the rows are committed. */
   write(write: MessageWrite): Promise<void> {
-    if (this.closed) return Promise.reject(new ServiceUnavailableError("The server is shutting down; try again."));
     // Stamped now, not by the batch's transaction (whose now() every row in it
     // would share), so messages keep the order in which chats asked to store them.
     const acceptedAt = new Date();
-    const stamped = { ...write, messages: write.messages.map((row) => (row.createdAt ? row : { ...row, createdAt: acceptedAt })) };
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ write: stamped, resolve, reject });
-      this.startDraining();
+    return this.queue.submit({
+      ...write,
+      messages: write.messages.map((row) => (row.createdAt ? row : { ...row, createdAt: acceptedAt })),
     });
   }
 
   /** Stops taking writes and waits until every accepted one is written. */
-  async close(): Promise<void> {
-    this.closed = true;
-    while (this.draining) await this.draining;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
-  private startDraining(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
-      // A write that arrived after the loop's last look but before this callback would otherwise wait forever.
-      if (this.queue.length > 0) this.startDraining();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.batchLength());
-      try {
-        await this.writeBatch(batch.map((pending) => pending.write));
-        for (const pending of batch) pending.resolve();
-      } catch (error) {
-        if (batch.length === 1) {
-          batch[0]!.reject(error);
-          continue;
-        }
-        this.log.warn({ err: error, writes: batch.length }, "message batch failed; writing its parts one by one");
-        for (const pending of batch) {
-          await this.writeBatch([pending.write]).then(pending.resolve, pending.reject);
-        }
+  private async commit(batch: PendingWrite<MessageWrite, void>[]): Promise<void> {
+    try {
+      await this.writeBatch(batch.map((pending) => pending.write));
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      this.log.warn({ err: error, writes: batch.length }, "message batch failed; writing its parts one by one");
+      for (const pending of batch) {
+        await this.writeBatch([pending.write]).then(pending.resolve, pending.reject);
       }
     }
   }
 
   /** How many queued writes the next batch takes: at least one, within both limits. */
-  private batchLength(): number {
+  private batchLength(queued: readonly PendingWrite<MessageWrite, void>[]): number {
     let chars = 0;
     let length = 0;
-    for (const pending of this.queue) {
+    for (const pending of queued) {
       if (length >= this.batchSize) break;
       for (const row of pending.write.messages) chars += row.content.length;
       if (length > 0 && chars > MESSAGE_BATCH_CHARS) break;
