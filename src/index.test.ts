@@ -1,12 +1,11 @@
 // Graceful shutdown of the real server process: on SIGTERM it stops accepting,
 // lets streams finish up to the deadline, ends the rest with an error event,
 // keeps every partial answer, and exits 0.
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connectDatabase } from "./db.ts";
 import { startFakeUpstream, type FakeUpstream } from "./testing/fake-openai-upstream.ts";
-import { freePort } from "./testing/free-port.ts";
 import { postJson } from "./testing/http-client.ts";
+import { startServerProcess } from "./testing/server-process.ts";
 import { only, readSse } from "./testing/sse-client.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/test-database.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "./testing/test-services.ts";
@@ -24,26 +23,16 @@ describe.skipIf(!inject("servicesAvailable"))("SIGTERM", () => {
   });
 
   it("drains streams up to the deadline, stores partial answers and exits 0", async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const server = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: database.url,
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: `promptlab_test:${uniqueSuffix()}:`,
-        LLM_BASE_URL: upstream.baseURL,
-        OPENAI_API_KEY: "sk-test",
-        SIDECAR_DISABLED: "true",
-        SHUTDOWN_DEADLINE_MS: "1500",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
+    const server = await startServerProcess({
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `promptlab_test:${uniqueSuffix()}:`,
+      LLM_BASE_URL: upstream.baseURL,
+      OPENAI_API_KEY: "sk-test",
+      SIDECAR_DISABLED: "true",
+      SHUTDOWN_DEADLINE_MS: "1500",
     });
-    const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
-    await expect.poll(async () => (await fetch(`${url}/health`).catch(() => null))?.status, { timeout: 20_000, interval: 100 }).toBe(200);
+    const { url, exited } = server;
 
     const chat = async (chunks: number) => {
       // The fake upstream reads its behaviour when a request arrives: wait for it before changing it.
@@ -60,7 +49,7 @@ describe.skipIf(!inject("servicesAvailable"))("SIGTERM", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const signalledAt = Date.now();
-    server.kill("SIGTERM");
+    server.child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(fetch(`${url}/health`)).rejects.toThrow(); // no longer accepting
 

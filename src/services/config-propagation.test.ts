@@ -4,10 +4,7 @@
 // until both serve the new configuration. The time from the admin call
 // returning to both instances serving it is printed and must stay under 1 s
 // (the seed promises 5 s; a missed announcement would show up as the 5 s TTL).
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -15,56 +12,27 @@ import { connectDatabase, type Database } from "../db.ts";
 import { chatMeta } from "../testing/chat-as.ts";
 import { createUserWhere, variantOf } from "../testing/experiment-fixtures.ts";
 import { startFakeUpstream, type FakeUpstream } from "../testing/fake-openai-upstream.ts";
-import { freePort } from "../testing/free-port.ts";
+import { startServerProcess, type ServerProcess } from "../testing/server-process.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "../testing/test-services.ts";
 import type { AppRouter } from "../trpc/router.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ADMIN_KEY = "pl_propagation_admin_key_0123456789";
 const EXPERIMENT = "propagation_check";
 const TARGET_MS = 1_000;
 
-interface Instance {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`instance exited before it was ready:\n${output}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`instance not ready in 60 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, child, output: () => output };
-}
-
-async function stopInstance(instance: Instance | undefined): Promise<void> {
+async function stopInstance(instance: ServerProcess | undefined): Promise<void> {
   if (!instance || instance.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => instance.child.once("exit", resolve));
   instance.child.kill("SIGTERM");
-  await exited;
+  await instance.exited;
 }
 
 describe.skipIf(!inject("servicesAvailable"))("configuration propagation across two server processes", () => {
   let database: TestDatabase;
   let db: Database;
   let upstream: FakeUpstream;
-  let a: Instance;
-  let b: Instance;
+  let a: ServerProcess;
+  let b: ServerProcess;
   const prefix = `promptlab_test:${uniqueSuffix()}:`;
   let admin: ReturnType<typeof createTRPCClient<AppRouter>>;
   let experimentId: string;
@@ -83,7 +51,7 @@ describe.skipIf(!inject("servicesAvailable"))("configuration propagation across 
       SIDECAR_DISABLED: "true",
       ADMIN_API_KEY: ADMIN_KEY,
     };
-    [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
+    [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     db = connectDatabase(database.url, { poolSize: 2 });
     admin = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${a.url}/trpc`, headers: { "x-api-key": ADMIN_KEY } })] });
 
@@ -114,7 +82,7 @@ describe.skipIf(!inject("servicesAvailable"))("configuration propagation across 
   });
 
   /** Chats on one instance until `served` holds; returns when (performance.now()) its meta arrived. */
-  async function firstServed(instance: Instance, served: (meta: Record<string, unknown>) => boolean): Promise<number> {
+  async function firstServed(instance: ServerProcess, served: (meta: Record<string, unknown>) => boolean): Promise<number> {
     const deadline = performance.now() + 10_000;
     for (;;) {
       const meta = await chatMeta(instance, user.key, EXPERIMENT);
