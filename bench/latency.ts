@@ -11,21 +11,14 @@ import { createPool, runOpenLoop, type OpenLoopResult } from "./lib/open-loop.ts
 import { cpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, numberList, writeResult } from "./lib/results.ts";
 import { openAiProtocol, promptlabProtocol, type StreamProtocol, type StreamRequest, type StreamTiming } from "./lib/sse-timing.ts";
-import { startStack, type Stack } from "./lib/stack.ts";
+import { startStack, type ServerRunOptions, type Stack } from "./lib/stack.ts";
 import { compare, promptlabFirst, summarize, target } from "./lib/stats.ts";
 
-export interface LatencyOptions {
+export interface LatencyOptions extends ServerRunOptions {
   rates: number[];
   rounds: number;
   roundSeconds: number;
   warmupSeconds: number;
-  /** Reuse a running stack (the smoke test); otherwise one is started and stopped. */
-  stack?: Stack;
-  cpuProfile?: boolean;
-  /** Extra node flags for the server process (tuning experiments, e.g. --max-semi-space-size=64). */
-  serverFlags?: string[];
-  /** A copy of the code from before a change: its server runs as a third side, for a same-run before/after. */
-  beforeRoot?: string;
 }
 
 export const LATENCY_DEFAULTS: LatencyOptions = { rates: [200, 500], rounds: 4, roundSeconds: 10, warmupSeconds: 5 };

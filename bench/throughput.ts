@@ -12,20 +12,14 @@ import autocannon from "autocannon";
 import { backendCpu, backendCpuDelta } from "./lib/postgres-cpu.ts";
 import { cpuSeconds, ownCpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, writeResult } from "./lib/results.ts";
-import { startStack, type Stack } from "./lib/stack.ts";
+import { startStack, type ServerRunOptions, type Stack } from "./lib/stack.ts";
 import { promptlabFirst, target } from "./lib/stats.ts";
 
-export interface ThroughputOptions {
+export interface ThroughputOptions extends ServerRunOptions {
   connections: number;
   rounds: number;
   roundSeconds: number;
   warmupSeconds: number;
-  stack?: Stack;
-  cpuProfile?: boolean;
-  /** Extra node flags for the server process (tuning experiments, e.g. --max-semi-space-size=64). */
-  serverFlags?: string[];
-  /** A copy of the code from before a change: its server runs as a third side, for a same-run before/after. */
-  beforeRoot?: string;
 }
 
 export const THROUGHPUT_DEFAULTS: ThroughputOptions = { connections: 50, rounds: 4, roundSeconds: 10, warmupSeconds: 3 };

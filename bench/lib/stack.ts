@@ -35,6 +35,17 @@ export interface RuntimeMetrics {
   in_flight_chats: number;
 }
 
+/** How a benchmark that compares PromptLab with a baseline runs its server. */
+export interface ServerRunOptions {
+  /** Reuse a running stack (the smoke test); otherwise one is started and stopped. */
+  stack?: Stack;
+  cpuProfile?: boolean;
+  /** Extra node flags for the server process (tuning experiments, e.g. --max-semi-space-size=64). */
+  serverFlags?: string[];
+  /** A copy of the code from before a change: its server runs as a third side, for a same-run before/after. */
+  beforeRoot?: string;
+}
+
 export interface StackOptions {
   users?: number;
   upstream?: UpstreamSettings;
