@@ -313,7 +313,7 @@ export async function runChat(
       content += event.text;
       onDelta(event.text);
     }
-    // The OpenAI SDK ends its stream quietly when its signal aborts, so a clean
+    // A provider may end its stream quietly when its signal aborts, so a clean
     // loop exit does not yet mean the answer is complete.
     signal.throwIfAborted();
   } catch (caught) {

@@ -31,6 +31,8 @@ export interface RecordedRequest {
     max_tokens?: number;
   };
   headers: http.IncomingHttpHeaders;
+  /** The caller's port: the same port on consecutive requests means a reused connection. */
+  remotePort: number | undefined;
   /** Resolves with true if the client closed the connection before the answer ended. */
   aborted: Promise<boolean>;
   abortedAt: number | null;
@@ -95,6 +97,7 @@ export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour
     const recorded: RecordedRequest = {
       body,
       headers: req.headers,
+      remotePort: req.socket.remotePort,
       aborted: new Promise((resolve) => (resolveAborted = resolve)),
       abortedAt: null,
     };

@@ -125,7 +125,7 @@ export class ResilientProvider implements LlmProvider {
           .stream({ ...request, model: guarded.route.model ?? request.model, signal: attemptSignal })
           [Symbol.asyncIterator]();
         const first = await iterator.next();
-        // The SDK ends quietly on abort: an end with nothing sent is a failure, not an empty answer.
+        // A provider may end quietly on abort: an end with nothing sent is a failure, not an empty answer.
         attemptSignal.throwIfAborted();
         return { iterator, first };
       } catch (error) {

@@ -1,0 +1,166 @@
+// The production OpenAI-compatible provider on its own, over real HTTP: the
+// fake upstream for the wire format, and raw servers for what a real provider
+// can send that the fake does not (split characters, error events, garbage).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeUpstream, type FakeUpstream } from "../../testing/fake-openai-upstream.ts";
+import { OpenAiProvider, ProviderHttpError, ProviderStreamError } from "./openai-provider.ts";
+import type { CompletionEvent, CompletionRequest } from "./provider.ts";
+
+function request(overrides: Partial<CompletionRequest> = {}): CompletionRequest {
+  return { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], parameters: {}, signal: new AbortController().signal, ...overrides };
+}
+
+async function collect(provider: OpenAiProvider, req = request()): Promise<CompletionEvent[]> {
+  const events: CompletionEvent[] = [];
+  for await (const event of provider.stream(req)) events.push(event);
+  return events;
+}
+
+/** A server that answers every request with `respond`, for wire shapes the fake upstream never sends. */
+async function rawServer(respond: (res: http.ServerResponse) => Promise<void> | void): Promise<{ baseURL: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => void respond(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("OpenAiProvider", () => {
+  let upstream: FakeUpstream;
+  let provider: OpenAiProvider;
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    provider = new OpenAiProvider({ name: "primary", baseURL: upstream.baseURL, apiKey: "sk-test", timeoutMs: 5_000 });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await upstream.close();
+  });
+  beforeEach(() => upstream.reset());
+
+  it("streams the deltas and the usage, and sends OpenAI's request shape", async () => {
+    const events = await collect(
+      provider,
+      request({ parameters: { temperature: 0.2, maxTokens: 64, topP: 0.9, stop: ["END"], seed: 7 } }),
+    );
+    expect(events).toEqual([
+      { type: "delta", text: "Hello" },
+      { type: "delta", text: " part1" },
+      { type: "delta", text: " part2" },
+      { type: "delta", text: " part3" },
+      { type: "delta", text: " part4" },
+      { type: "usage", tokensIn: 21, tokensOut: 5 },
+    ]);
+    const sent = upstream.requests[0]!;
+    expect(sent.headers.authorization).toBe("Bearer sk-test");
+    expect(sent.body).toEqual({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+      max_tokens: 64,
+      top_p: 0.9,
+      stop: ["END"],
+      seed: 7,
+    });
+  });
+
+  it("reuses one keep-alive connection for consecutive answers", async () => {
+    const ports = new Set<number | undefined>();
+    upstream.reset();
+    for (let i = 0; i < 20; i++) {
+      await collect(provider);
+      ports.add(upstream.requests.at(-1)!.remotePort);
+    }
+    // A connection per answer would give 20 ports; undici may open a second
+    // while the first is still being released at the end of an answer.
+    expect(ports.size).toBeLessThanOrEqual(2);
+  });
+
+  it("reports an HTTP error with its status and the provider's message", async () => {
+    upstream.reset({ failStatus: 429 });
+    const failure = await collect(provider).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProviderHttpError);
+    expect(failure).toMatchObject({ status: 429, providerMessage: "fake upstream failure" });
+  });
+
+  it("fails when the connection drops mid-answer, after the deltas that arrived", async () => {
+    upstream.reset({ dropAfterChunks: 2 });
+    const events: CompletionEvent[] = [];
+    const failure = await (async () => {
+      for await (const event of provider.stream(request())) events.push(event);
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(events).toEqual([
+      { type: "delta", text: "Hello" },
+      { type: "delta", text: " part1" },
+    ]);
+  });
+
+  it("aborts the upstream request when the caller's signal fires", async () => {
+    upstream.reset({ chunks: 50, delayBetweenMs: 20 });
+    const controller = new AbortController();
+    const events: CompletionEvent[] = [];
+    const failure = await (async () => {
+      for await (const event of provider.stream(request({ signal: controller.signal }))) {
+        events.push(event);
+        if (events.length === 2) controller.abort(new Error("caller left"));
+      }
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(await upstream.requests[0]!.aborted).toBe(true);
+    expect(events.length).toBeLessThan(50);
+  });
+
+  it("joins a character split between two network chunks", async () => {
+    const bytes = Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "naïve 🌍" } }] })}\n\n`);
+    const split = bytes.indexOf(Buffer.from("🌍")) + 2;
+    const server = await rawServer(async (res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(bytes.subarray(0, split));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      res.end(Buffer.concat([bytes.subarray(split), Buffer.from("data: [DONE]\n\n")]));
+    });
+    const splitting = new OpenAiProvider({ name: "raw", baseURL: server.baseURL, timeoutMs: 5_000 });
+    try {
+      expect(await collect(splitting)).toEqual([{ type: "delta", text: "naïve 🌍" }]);
+    } finally {
+      await splitting.close();
+      await server.close();
+    }
+  });
+
+  it("raises an error event sent mid-stream, and a stream that is not JSON", async () => {
+    for (const [payload, expected] of [
+      [JSON.stringify({ error: { message: "model overloaded" } }), /model overloaded/],
+      ["<html>proxy error</html>", /not JSON/],
+    ] as const) {
+      const server = await rawServer((res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "Hi" } }] })}\n\n`);
+        res.end(`data: ${payload}\n\n`);
+      });
+      const raw = new OpenAiProvider({ name: "raw", baseURL: server.baseURL, timeoutMs: 5_000 });
+      try {
+        const failure = await collect(raw).catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(ProviderStreamError);
+        expect((failure as Error).message).toMatch(expected);
+      } finally {
+        await raw.close();
+        await server.close();
+      }
+    }
+  });
+});
