@@ -32,7 +32,14 @@ export function createChatRoute(deps: AppDeps) {
 
       const requestLog = log.child({ user_id: user.id });
       const services = chatDeps(deps, requestLog);
-      const prepared = await prepareChat(services, user, input, traceId);
+      // Abort the upstream call as soon as the client goes away; it starts inside prepareChat.
+      const disconnect = new AbortController();
+      res.on("close", () => {
+        if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
+      });
+      // A client hang-up or the end of the shutdown grace period stops the answer.
+      const stop = AbortSignal.any([disconnect.signal, deps.lifecycle.stopSignal]);
+      const prepared = await prepareChat(services, user, input, traceId, stop);
       requestLog.info(
         {
           pre_estimated_tokens: prepared.preEstimatedTokens,
@@ -45,12 +52,6 @@ export function createChatRoute(deps: AppDeps) {
         },
         "chat started",
       );
-
-      // Abort the upstream call as soon as the client goes away.
-      const disconnect = new AbortController();
-      res.on("close", () => {
-        if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
-      });
 
       sse = new SseStream(res, rateLimitHeaders(decision));
       sse.send("meta", {
@@ -70,11 +71,9 @@ export function createChatRoute(deps: AppDeps) {
       });
 
       const stream = sse;
-      // A client hang-up or the end of the shutdown grace period stops the answer.
-      const stop = AbortSignal.any([disconnect.signal, deps.lifecycle.stopSignal]);
       // Tracked until the last event is written, so a shutdown never cuts a finished answer's tail.
       await deps.lifecycle.track(async () => {
-        const outcome = await runChat(services, prepared, startedAt, stop, (text) => stream.send("delta", { text }));
+        const outcome = await runChat(services, prepared, startedAt, (text) => stream.send("delta", { text }));
         await settleChat(deps.tokenBudget, user, outcome, requestLog, "chat finished");
         if (outcome.error) {
           stream.send("error", { ...outcome.error, message_id: outcome.messageId });

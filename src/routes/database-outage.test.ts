@@ -72,4 +72,22 @@ describe.skipIf(!inject("servicesAvailable"))("database outage", () => {
     }
     expect((await fetch(`${app.url}/feedback/stats`, { headers: auth })).status).toBe(200);
   });
+
+  it("aborts the provider call it started when the user's turn cannot be stored", async () => {
+    // The provider call starts while the turn is being stored; a failed write must not leave it running.
+    expect(only(await readSse(await postJson(`${app.url}/chat`, { message: "warm the key cache" }, auth)), "done").status).toBe("complete");
+    app.upstream.reset({ delayBeforeFirstMs: 3_000 });
+    app.databaseProxy!.cut();
+    try {
+      const response = await postJson(`${app.url}/chat`, { message: "cannot be stored" }, auth);
+      expect(response.status).toBe(503);
+      expect(app.upstream.requests).toHaveLength(1);
+      expect(await app.upstream.requests[0]!.aborted).toBe(true);
+    } finally {
+      app.databaseProxy!.restore();
+    }
+    await expect.poll(async () => (await fetch(`${app.url}/health`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
+    const stored = await app.runtime.deps.db.message.count({ where: { content: "cannot be stored" } });
+    expect(stored).toBe(0);
+  });
 });

@@ -16,7 +16,7 @@ import type { Logger } from "../logger.ts";
 import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
-import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import { parametersFromJson, type ChatTurn, type CompletionEvent, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
@@ -99,6 +99,36 @@ export interface PreparedChat {
   turns: ChatTurn[];
   preEstimatedTokens: number;
   estimateSource: "sidecar" | "fallback";
+  /** The provider's answer, requested while the turns were stored and counted. */
+  answer: OpenedAnswer;
+}
+
+/** A provider stream already under way, with its first event asked for. */
+export interface OpenedAnswer {
+  events: AsyncIterator<CompletionEvent>;
+  first: Promise<IteratorResult<CompletionEvent>>;
+  /** The caller going away (or the server shutting down): the answer is then incomplete, not failed. */
+  clientSignal: AbortSignal;
+  /** The whole-answer limit. */
+  deadline: AbortSignal;
+  /** Aborts the provider call: either of the above, or preparation failing. */
+  signal: AbortSignal;
+}
+
+/**
+ * Starts the provider call now, so its round trip overlaps the estimate and the
+ * write instead of following them: with a real model, whose first token takes
+ * hundreds of milliseconds, that is the whole of both.
+ */
+function openAnswer(deps: ChatDeps, clientSignal: AbortSignal, model: string, turns: ChatTurn[], parameters: CompletionParameters) {
+  const deadline = AbortSignal.timeout(deps.streamTimeoutMs);
+  const abandon = new AbortController();
+  const signal = AbortSignal.any([clientSignal, deadline, abandon.signal]);
+  const events = deps.provider.stream({ model, messages: turns, parameters, signal })[Symbol.asyncIterator]();
+  const first = events.next();
+  // Observed by runChat; if preparation fails first, nobody will, and the rejection is expected.
+  first.catch(() => {});
+  return { answer: { events, first, clientSignal, deadline, signal }, abandon: (reason: unknown) => abandon.abort(reason) };
 }
 
 export interface ChatOutcome {
@@ -168,11 +198,18 @@ function planOf(input: ChatInput | TranscriptChatInput, user: AuthUser, defaultE
   };
 }
 
+/**
+ * Everything before the first token: history, assignment, the prompt, the
+ * estimate and the stored turns, with the provider call already started. If
+ * the turns cannot be stored the provider call is aborted and the error thrown,
+ * so no answer streams that the database does not know about.
+ */
 export async function prepareChat(
   deps: ChatDeps,
   user: AuthUser,
   input: ChatInput | TranscriptChatInput,
   traceId: string,
+  clientSignal: AbortSignal,
 ): Promise<PreparedChat> {
   const plan = planOf(input, user, deps.defaultExperimentKey);
   if (plan.callerTurns.length === 0) throw new ValidationError("A chat needs at least one message.");
@@ -194,9 +231,11 @@ export async function prepareChat(
         experiment?.systemMessagePolicy ?? DEFAULT_SYSTEM_MESSAGE_POLICY,
       )
     : [{ role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT }, ...history, ...plan.callerTurns];
+  const parameters = capOutputTokens({ ...plan.parameters, ...parametersFromJson(version?.parameters) }, deps.maxOutputTokens);
+  const { answer, abandon } = openAnswer(deps, clientSignal, model, turns, parameters);
   // Estimated once the prompt is built, so the figure covers the system prompt
-  // and history too: that is what the provider will bill. The sidecar call and
-  // the write below are independent round trips, so they overlap.
+  // and history too: that is what the provider will bill. The sidecar call, the
+  // write below and the provider call are independent round trips, so they overlap.
   const estimating = deps.tokenCounter.countChat(model, turns);
 
   const conversationId = plan.conversationId ?? randomUUID();
@@ -221,7 +260,13 @@ export async function prepareChat(
       ...(stored.length > 1 ? { createdAt: new Date(firstAt + index) } : {}),
     })),
   });
-  const [estimate] = await Promise.all([estimating, storing]);
+  let estimate: Awaited<typeof estimating>;
+  try {
+    [estimate] = await Promise.all([estimating, storing]);
+  } catch (error) {
+    abandon(error);
+    throw error;
+  }
 
   return {
     traceId,
@@ -240,10 +285,11 @@ export async function prepareChat(
         }
       : null,
     model,
-    parameters: capOutputTokens({ ...plan.parameters, ...parametersFromJson(version?.parameters) }, deps.maxOutputTokens),
+    parameters,
     turns,
     preEstimatedTokens: estimate.tokens,
     estimateSource: estimate.source,
+    answer,
   };
 }
 
@@ -282,11 +328,9 @@ export async function runChat(
   deps: ChatDeps,
   prepared: PreparedChat,
   startedAt: number,
-  clientSignal: AbortSignal,
   onDelta: (text: string) => void,
 ): Promise<ChatOutcome> {
-  const streamDeadline = AbortSignal.timeout(deps.streamTimeoutMs);
-  const signal = AbortSignal.any([clientSignal, streamDeadline]);
+  const { events, first, clientSignal, deadline, signal } = prepared.answer;
 
   let served = { provider: deps.provider.name, model: prepared.model, fallback: false };
   let content = "";
@@ -295,12 +339,8 @@ export async function runChat(
   let status: ChatOutcome["status"] = "complete";
   let error: ChatOutcome["error"] = null;
   try {
-    for await (const event of deps.provider.stream({
-      model: prepared.model,
-      messages: prepared.turns,
-      parameters: prepared.parameters,
-      signal,
-    })) {
+    for (let next = await first; !next.done; next = await events.next()) {
+      const event = next.value;
       if (event.type === "served") {
         served = { provider: event.provider, model: event.model, fallback: event.fallback };
         continue;
@@ -324,7 +364,7 @@ export async function runChat(
       status = "incomplete";
     } else {
       status = "error";
-      error = upstreamFailure(caught, streamDeadline.aborted);
+      error = upstreamFailure(caught, deadline.aborted);
       deps.log.warn({ err: caught, provider: served.provider, code: error.code }, "provider stream failed");
     }
   }

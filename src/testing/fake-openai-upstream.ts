@@ -33,6 +33,8 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders;
   /** The caller's port: the same port on consecutive requests means a reused connection. */
   remotePort: number | undefined;
+  /** Date.now() when the request's body had arrived. */
+  receivedAt: number;
   /** Resolves with true if the client closed the connection before the answer ended. */
   aborted: Promise<boolean>;
   abortedAt: number | null;
@@ -98,6 +100,7 @@ export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour
       body,
       headers: req.headers,
       remotePort: req.socket.remotePort,
+      receivedAt: Date.now(),
       aborted: new Promise((resolve) => (resolveAborted = resolve)),
       abortedAt: null,
     };

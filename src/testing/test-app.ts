@@ -65,6 +65,10 @@ export async function startTestApp(
     OPENAI_API_KEY: "sk-test",
     LLM_MODEL: "gpt-4o-mini",
     SIDECAR_URL: `http://127.0.0.1:${sidecarPort}`,
+    // The in-process sidecar shares this process's event loop with the server and
+    // the test; on a loaded machine 150 ms is not always enough, and a fallback
+    // estimate would fail tests that are not about the sidecar.
+    SIDECAR_TIMEOUT_MS: "2000",
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     CLIENT_DIST_DIR: "dist/client",
     ...options.env,

@@ -48,6 +48,11 @@ export function createChatCompletionsRoute(deps: AppDeps) {
 
     const requestLog = log.child({ user_id: user.id, route: "gateway" });
     const services = chatDeps(deps, requestLog);
+    // Abort the upstream call as soon as the client goes away; it starts inside prepareChat.
+    const disconnect = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
+    });
     const prepared = await prepareChat(
       services,
       user,
@@ -58,6 +63,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
         ...(request.user !== null ? { assignmentUnit: request.user } : {}),
       },
       traceId,
+      disconnect.signal,
     );
     requestLog.info(
       {
@@ -73,11 +79,6 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       "gateway chat started",
     );
 
-    // Abort the upstream call as soon as the client goes away.
-    const disconnect = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
-    });
     const headers = { ...rateLimitHeaders(decision), ...promptlabHeaders(prepared) };
     const meta = { id: completionId(prepared.assistantMessageId), created, model: prepared.model };
     const finish = async (outcome: ChatOutcome) => {
@@ -89,7 +90,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
     };
 
     if (!request.stream) {
-      const outcome = await runChat(services, prepared, startedAt, disconnect.signal, () => {});
+      const outcome = await runChat(services, prepared, startedAt, () => {});
       const { finishReason, usage } = await finish(outcome);
       if (outcome.status === "incomplete") return; // the caller hung up: nobody to answer
       if (outcome.error) throw withHeaders(upstreamFailureError(outcome.error), headers);
@@ -99,7 +100,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
     }
 
     const stream = new ChunkStream(res, headers);
-    const outcome = await runChat(services, prepared, startedAt, disconnect.signal, (text) => {
+    const outcome = await runChat(services, prepared, startedAt, (text) => {
       if (!stream.started) stream.send(roleChunk(meta, request.includeUsage));
       stream.send(contentChunk(meta, text, request.includeUsage));
     });
