@@ -7,7 +7,8 @@ import { z } from "zod";
 import { CountCache, DEFAULT_COUNT_CACHE_LIMITS, type CountCacheLimits } from "./count-cache.ts";
 import { encoderFor, resolveEncoding, warmEncoders, type EncodingName } from "./encodings.ts";
 import { priceCall } from "./pricing.ts";
-import { countChatTokens, tiktokenTextCounter, type TextTokenCounter } from "./token-count.ts";
+import { piecewiseTextCounter } from "./piecewise-counter.ts";
+import { countChatTokens, type TextTokenCounter } from "./token-count.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -134,8 +135,8 @@ type Route = { method: string; handle: Handler };
 
 function buildRoutes(countCache: CountCache): Map<string, Route> {
   const textCounters: Record<EncodingName, TextTokenCounter> = {
-    o200k_base: countCache.counterFor("o200k_base", tiktokenTextCounter(encoderFor("o200k_base"))),
-    cl100k_base: countCache.counterFor("cl100k_base", tiktokenTextCounter(encoderFor("cl100k_base"))),
+    o200k_base: countCache.counterFor("o200k_base", piecewiseTextCounter("o200k_base", encoderFor("o200k_base"))),
+    cl100k_base: countCache.counterFor("cl100k_base", piecewiseTextCounter("cl100k_base", encoderFor("cl100k_base"))),
   };
 
   const count: Handler = async (req, res) => {
