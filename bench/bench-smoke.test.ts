@@ -72,7 +72,9 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
   }, 60_000);
 
   it("tokens: sidecar /count against in-process counting per size", async () => {
-    const result = await runTokensBench({ rate: 100, rounds: 2, roundSeconds: 0.3, sizes: [100, 4_096], maxInFlight: 64 });
+    const result = await runTokensBench({ rate: 100, rounds: 2, roundSeconds: 0.3, sizes: [100, 4_096], maxInFlight: 64, texts: ["distinct", "repeated"] });
+    expect(result.by_size.map((entry) => `${entry.bytes} ${entry.text}`)).toEqual(["100 distinct", "100 repeated", "4096 distinct", "4096 repeated"]);
+    expect(result.targets).toHaveLength(2);
     for (const size of result.by_size) {
       expect(size.sidecar_vs_in_process_ms.promptlab.count).toBeGreaterThan(0);
       expect(isNumber(size.sidecar_vs_in_process_ms.difference.p99)).toBe(true);

@@ -1,11 +1,18 @@
 // Benchmark 6, token counting: the sidecar's POST /count for 100 B, 4 KB and
 // 100 KB texts at a fixed offered rate (default 1,000 req/s, open loop), against
-// the same counting done in-process (the sidecar's own tiktoken encoder and
-// counter, called directly), in alternating rounds per size. The in-process
-// figure is what the HTTP hop and the sidecar's queueing add to.
+// the same counting done in-process (the sidecar's own piecewise tiktoken
+// counter, called directly, without the count cache), in alternating rounds. The
+// in-process figure is what the HTTP hop and the sidecar's queueing add to.
+// Every size runs twice: with a distinct text per request (a request-unique
+// number overwrites the first characters, so the sidecar's count cache always
+// misses) and with one repeated text (what a system prompt or chat history
+// resent each turn looks like, so after the first request the cache hits).
 //   npm run bench:tokens -- [--rate=1000] [--rounds=4] [--round-seconds=3]
+//     [--sizes=100,4096,102400] [--texts=distinct,repeated] [--workers=N]
+import os from "node:os";
 import path from "node:path";
 import { encoderFor, resolveEncoding, warmEncoders } from "../sidecar/encodings.ts";
+import { piecewiseTextCounter } from "../sidecar/piecewise-counter.ts";
 import { tiktokenTextCounter } from "../sidecar/token-count.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { createPool } from "./lib/open-loop.ts";
@@ -20,9 +27,21 @@ export interface TokensOptions {
   sizes: number[];
   /** Requests still open beyond this are not sent (and are counted as skipped). */
   maxInFlight: number;
+  texts: TextKind[];
+  /** SIDECAR_WORKERS for the sidecar under test; undefined = its default (one per core). */
+  workers?: number | undefined;
 }
 
-export const TOKENS_DEFAULTS: TokensOptions = { rate: 1_000, rounds: 4, roundSeconds: 3, sizes: [100, 4_096, 102_400], maxInFlight: 512 };
+export type TextKind = "distinct" | "repeated";
+
+export const TOKENS_DEFAULTS: TokensOptions = {
+  rate: 1_000,
+  rounds: 4,
+  roundSeconds: 3,
+  sizes: [100, 4_096, 102_400],
+  maxInFlight: 512,
+  texts: ["distinct", "repeated"],
+};
 
 const MODEL = "gpt-4o-mini";
 const PARAGRAPH =
@@ -33,6 +52,29 @@ export function textOfBytes(bytes: number): string {
   return PARAGRAPH.repeat(Math.ceil(bytes / PARAGRAPH.length)).slice(0, bytes);
 }
 
+const UNIQUE_PREFIX_CHARS = 8;
+// One sequence for the whole run, so no distinct text is ever sent twice.
+let nextUnique = 0;
+
+/**
+ * Texts of the given size, one per call: the same text each time ("repeated"),
+ * or the text with its first 8 characters replaced by a run-unique number
+ * ("distinct"). Same byte size either way; the JSON body is built by
+ * concatenation so the generator does not re-serialize 100 KB per request.
+ */
+function textSource(bytes: number, kind: TextKind): { text: () => string; body: () => string } {
+  const text = textOfBytes(bytes);
+  const head = `{"model":${JSON.stringify(MODEL)},"text":"`;
+  if (kind === "repeated") {
+    const body = JSON.stringify({ model: MODEL, text });
+    return { text: () => text, body: () => body };
+  }
+  const rest = text.slice(UNIQUE_PREFIX_CHARS);
+  const restJson = JSON.stringify(rest).slice(1); // drops the opening quote, keeps the closing one
+  const unique = () => String(nextUnique++).padStart(UNIQUE_PREFIX_CHARS, "0").slice(-UNIQUE_PREFIX_CHARS);
+  return { text: () => unique() + rest, body: () => `${head}${unique()}${restJson}}` };
+}
+
 interface SidecarRound {
   latencies: number[];
   errors: number;
@@ -40,7 +82,7 @@ interface SidecarRound {
   achievedPerSecond: number;
 }
 
-async function sidecarRound(pool: ReturnType<typeof createPool>, origin: string, body: string, options: TokensOptions): Promise<SidecarRound> {
+async function sidecarRound(pool: ReturnType<typeof createPool>, origin: string, body: () => string, options: TokensOptions): Promise<SidecarRound> {
   const intervalMs = 1000 / options.rate;
   const total = Math.floor(options.roundSeconds * options.rate);
   const latencies: number[] = [];
@@ -60,7 +102,7 @@ async function sidecarRound(pool: ReturnType<typeof createPool>, origin: string,
       const sent = performance.now();
       pending.push(
         pool
-          .request({ origin, path: "/count", method: "POST", headers: { "content-type": "application/json" }, body, headersTimeout: 10_000, bodyTimeout: 10_000 })
+          .request({ origin, path: "/count", method: "POST", headers: { "content-type": "application/json" }, body: body(), headersTimeout: 10_000, bodyTimeout: 10_000 })
           .then(async (response) => {
             const json = (await response.body.json()) as { tokens?: unknown };
             if (response.statusCode === 200 && typeof json.tokens === "number") latencies.push(performance.now() - sent);
@@ -78,12 +120,18 @@ async function sidecarRound(pool: ReturnType<typeof createPool>, origin: string,
   return { latencies, errors, skipped, achievedPerSecond: Math.round(latencies.length / ((performance.now() - started) / 1000)) };
 }
 
-function inProcessRound(text: string, calls: number): number[] {
-  const count = tiktokenTextCounter(encoderFor(resolveEncoding(MODEL).encoding));
+// The sidecar's counter without its count cache; its piece memo lives as long as this process.
+const inProcessCounter = piecewiseTextCounter(resolveEncoding(MODEL).encoding, encoderFor(resolveEncoding(MODEL).encoding));
+
+/** Uncached in-process counts, up to `calls` or `budgetMs` of counting, whichever ends first. */
+function inProcessRound(text: () => string, calls: number, budgetMs: number): number[] {
+  const count = inProcessCounter;
   const times: number[] = [];
-  for (let i = 0; i < calls; i++) {
+  const roundStarted = performance.now();
+  for (let i = 0; i < calls && performance.now() - roundStarted < budgetMs; i++) {
+    const input = text();
     const started = performance.now();
-    count(text);
+    count(input);
     times.push(performance.now() - started);
   }
   return times;
@@ -91,7 +139,8 @@ function inProcessRound(text: string, calls: number): number[] {
 
 export async function runTokensBench(options: TokensOptions) {
   const port = await freePort();
-  const sidecar = spawnNode(path.join(ROOT, "sidecar/index.ts"), { env: { SIDECAR_PORT: String(port), NODE_ENV: "production" } });
+  const workerEnv: Record<string, string> = options.workers === undefined ? {} : { SIDECAR_WORKERS: String(options.workers) };
+  const sidecar = spawnNode(path.join(ROOT, "sidecar/index.ts"), { env: { SIDECAR_PORT: String(port), NODE_ENV: "production", ...workerEnv } });
   const origin = `http://127.0.0.1:${port}`;
   const pool = createPool(origin);
   try {
@@ -99,50 +148,59 @@ export async function runTokensBench(options: TokensOptions) {
     warmEncoders();
     const bySize = [];
     for (const bytes of options.sizes) {
-      const text = textOfBytes(bytes);
-      const body = JSON.stringify({ model: MODEL, text });
-      // Warm the sidecar's path for this size.
-      await sidecarRound(pool, origin, body, { ...options, roundSeconds: Math.min(1, options.roundSeconds), rate: Math.min(options.rate, 200) });
-      const sidecarLatencies: number[] = [];
-      const inProcess: number[] = [];
-      let errors = 0;
-      let skipped = 0;
-      const achieved: number[] = [];
-      for (let round = 0; round < options.rounds; round++) {
-        const runSidecar = async () => {
-          const result = await sidecarRound(pool, origin, body, options);
-          sidecarLatencies.push(...result.latencies);
-          errors += result.errors;
-          skipped += result.skipped;
-          achieved.push(result.achievedPerSecond);
-        };
-        // In-process calls: as many as one sidecar round's worth of seconds allows, capped.
-        const runLocal = () => void inProcess.push(...inProcessRound(text, Math.min(options.roundSeconds * options.rate, 2_000)));
-        if (promptlabFirst(round)) {
-          await runSidecar();
-          runLocal();
-        } else {
-          runLocal();
-          await runSidecar();
+      for (const kind of options.texts) {
+        const source = textSource(bytes, kind);
+        // Warm the sidecar's path for this size (and, for a repeated text, its cache).
+        await sidecarRound(pool, origin, source.body, { ...options, roundSeconds: Math.min(1, options.roundSeconds), rate: Math.min(options.rate, 200) });
+        const sidecarLatencies: number[] = [];
+        const inProcess: number[] = [];
+        let errors = 0;
+        let skipped = 0;
+        const achieved: number[] = [];
+        for (let round = 0; round < options.rounds; round++) {
+          const runSidecar = async () => {
+            const result = await sidecarRound(pool, origin, source.body, options);
+            sidecarLatencies.push(...result.latencies);
+            errors += result.errors;
+            skipped += result.skipped;
+            achieved.push(result.achievedPerSecond);
+          };
+          // In-process calls: one sidecar round's worth of requests, capped at 2,000 calls and at a round's seconds.
+          const runLocal = () =>
+            void inProcess.push(...inProcessRound(source.text, Math.min(options.roundSeconds * options.rate, 2_000), options.roundSeconds * 1000));
+          if (promptlabFirst(round)) {
+            await runSidecar();
+            runLocal();
+          } else {
+            runLocal();
+            await runSidecar();
+          }
         }
+        bySize.push({
+          bytes,
+          text: kind,
+          tokens: tiktokenTextCounter(encoderFor(resolveEncoding(MODEL).encoding))(textOfBytes(bytes)),
+          offered_per_s: options.rate,
+          achieved_per_s: summarize(achieved),
+          errors,
+          skipped_by_generator: skipped,
+          sidecar_vs_in_process_ms: compare(sidecarLatencies, inProcess),
+        });
       }
-      bySize.push({
-        bytes,
-        tokens: tiktokenTextCounter(encoderFor(resolveEncoding(MODEL).encoding))(text),
-        offered_per_s: options.rate,
-        achieved_per_s: summarize(achieved),
-        errors,
-        skipped_by_generator: skipped,
-        sidecar_vs_in_process_ms: compare(sidecarLatencies, inProcess),
-      });
     }
-    const at4k = bySize.find((entry) => entry.bytes === 4_096) ?? bySize[0]!;
+    const targetSize = options.sizes.includes(4_096) ? 4_096 : options.sizes[0]!;
+    const targets = bySize
+      .filter((entry) => entry.bytes === targetSize)
+      .map((entry) =>
+        target(`sidecar /count p99 for ${entry.bytes} B at ${options.rate} req/s, ${entry.text} text (ms)`, entry.sidecar_vs_in_process_ms.promptlab.p99, 2, "max"),
+      );
     return {
       options,
+      sidecar_workers: options.workers ?? os.availableParallelism(),
       method:
-        "open loop (undici Pool) POST /count {model, text} to a sidecar process started for the run; in-process = the sidecar's tiktoken counter called directly in this process; alternating ABBA rounds per size",
+        "open loop (undici Pool) POST /count {model, text} to a sidecar process started for the run; distinct = a run-unique number in the first 8 characters of every text (count cache always misses), repeated = one text for every request (cache hits after the first); in-process = the sidecar's piecewise tiktoken counter called directly in this process, without the count cache; alternating ABBA rounds per size and text kind",
       by_size: bySize,
-      targets: [target(`sidecar /count p99 for ${at4k.bytes} B at ${options.rate} req/s (ms)`, at4k.sidecar_vs_in_process_ms.promptlab.p99, 2, "max")],
+      targets,
     };
   } finally {
     await pool.close();
@@ -158,6 +216,8 @@ if (isMain(import.meta.url)) {
     roundSeconds: Number(f["round-seconds"] ?? TOKENS_DEFAULTS.roundSeconds),
     sizes: numberList(f.sizes, TOKENS_DEFAULTS.sizes),
     maxInFlight: Number(f["max-in-flight"] ?? TOKENS_DEFAULTS.maxInFlight),
+    texts: f.texts === undefined ? TOKENS_DEFAULTS.texts : (String(f.texts).split(",") as TextKind[]),
+    workers: f.workers === undefined ? undefined : Number(f.workers),
   });
   const file = await writeResult("tokens", result);
   process.stdout.write(`${JSON.stringify({ targets: result.targets, file }, null, 2)}\n`);

@@ -1,11 +1,14 @@
 // HTTP surface of the token-counting and pricing sidecar: routing, body
 // limits, validation and the JSON error envelope. The hot path only looks up
-// prebuilt encoders; nothing heavy is created per request.
+// prebuilt encoders and a cache of recent counts; nothing heavy is created per
+// request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
+import { CountCache, DEFAULT_COUNT_CACHE_LIMITS, type CountCacheLimits } from "./count-cache.ts";
 import { encoderFor, resolveEncoding, warmEncoders, type EncodingName } from "./encodings.ts";
 import { priceCall } from "./pricing.ts";
-import { countChatTokens, tiktokenTextCounter, type TextTokenCounter } from "./token-count.ts";
+import { piecewiseTextCounter } from "./piecewise-counter.ts";
+import { countChatTokens, type TextTokenCounter } from "./token-count.ts";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -130,10 +133,10 @@ async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type Route = { method: string; handle: Handler };
 
-function buildRoutes(): Map<string, Route> {
+function buildRoutes(countCache: CountCache): Map<string, Route> {
   const textCounters: Record<EncodingName, TextTokenCounter> = {
-    o200k_base: tiktokenTextCounter(encoderFor("o200k_base")),
-    cl100k_base: tiktokenTextCounter(encoderFor("cl100k_base")),
+    o200k_base: countCache.counterFor("o200k_base", piecewiseTextCounter("o200k_base", encoderFor("o200k_base"))),
+    cl100k_base: countCache.counterFor("cl100k_base", piecewiseTextCounter("cl100k_base", encoderFor("cl100k_base"))),
   };
 
   const count: Handler = async (req, res) => {
@@ -172,9 +175,9 @@ function pathOf(url: string | undefined): string {
   return queryStart === -1 ? raw : raw.slice(0, queryStart);
 }
 
-export function createSidecarServer(): Server {
+export function createSidecarServer(options: { countCache?: CountCacheLimits } = {}): Server {
   warmEncoders();
-  const routes = buildRoutes();
+  const routes = buildRoutes(new CountCache(options.countCache ?? DEFAULT_COUNT_CACHE_LIMITS));
 
   const server = createServer((req, res) => {
     const route = routes.get(pathOf(req.url));
