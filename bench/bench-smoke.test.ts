@@ -25,7 +25,7 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
   }, 60_000);
 
   it("latency: PromptLab and the upstream both answer, with time to first token and last byte", async () => {
-    const result = await runLatencyBench({ stack, rates: [40], rounds: 2, roundSeconds: 0.5, warmupSeconds: 0.25 });
+    const result = await runLatencyBench({ stack, rates: [40], rounds: 2, roundSeconds: 0.5, warmupSeconds: 0.25, firstTokenDelayMs: 0 });
     const [at40] = result.by_rate;
     expect(at40!.requests.promptlab).toBeGreaterThan(0);
     expect(at40!.time_to_first_token_ms.promptlab.count).toBeGreaterThan(0);

@@ -2,7 +2,11 @@
 // streamed completion straight from the fake upstream, at fixed offered rates,
 // in alternating rounds. Reports time to first token and to last byte
 // (p50/p90/p99) for both, PromptLab's difference and ratio, and errors.
-//   npm run bench:latency -- [--rates=200,500] [--rounds=4] [--round-seconds=10] [--profile] [--before-root=DIR]
+//   npm run bench:latency -- [--rates=200,500] [--rounds=4] [--round-seconds=10] [--first-token-delay-ms=0] [--profile] [--before-root=DIR]
+// --first-token-delay-ms makes the upstream wait before its first chunk, as a
+// model does: PromptLab's own round trips before the first token (the stored
+// turn, the estimate) overlap the provider call, so they show only when the
+// upstream answers faster than they finish, as it does at the default of 0.
 // --before-root runs a second server from a copy of the code taken before a
 // change, as a third side in the same alternating rounds (a same-run before/after).
 import path from "node:path";
@@ -19,11 +23,12 @@ export interface LatencyOptions extends ServerRunOptions {
   rounds: number;
   roundSeconds: number;
   warmupSeconds: number;
+  firstTokenDelayMs: number;
 }
 
-export const LATENCY_DEFAULTS: LatencyOptions = { rates: [200, 500], rounds: 4, roundSeconds: 10, warmupSeconds: 5 };
+export const LATENCY_DEFAULTS: LatencyOptions = { rates: [200, 500], rounds: 4, roundSeconds: 10, warmupSeconds: 5, firstTokenDelayMs: 0 };
 
-const UPSTREAM = { chunks: 20, delayBeforeFirstMs: 0, delayBetweenMs: 0 };
+const upstreamFor = (options: LatencyOptions) => ({ chunks: 20, delayBeforeFirstMs: options.firstTokenDelayMs, delayBetweenMs: 0 });
 const QUESTION = "Explain in two sentences why prompt changes should be tested on live traffic.";
 
 interface Side {
@@ -83,8 +88,9 @@ const ok = (samples: StreamTiming[]) => samples.filter((s) => s.error === null);
 const firstErrors = (samples: StreamTiming[]) => [...new Set(samples.flatMap((s) => (s.error ? [s.error] : [])))].slice(0, 5);
 
 export async function runLatencyBench(options: LatencyOptions) {
-  const stack = options.stack ?? (await startStack({ upstream: UPSTREAM, nodeFlags: options.serverFlags ?? [], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "latency-server.cpuprofile.tmp") } : {}) }));
-  if (options.stack) await stack.upstream.configure(UPSTREAM);
+  const upstream = upstreamFor(options);
+  const stack = options.stack ?? (await startStack({ upstream, nodeFlags: options.serverFlags ?? [], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "latency-server.cpuprofile.tmp") } : {}) }));
+  if (options.stack) await stack.upstream.configure(upstream);
   const promptlab = promptlabSide(stack, "promptlab", stack.url);
   const baseline = baselineSide(stack);
   const before = options.beforeRoot ? promptlabSide(stack, "before", (await stack.startServerFrom(options.beforeRoot)).url) : null;
@@ -167,7 +173,7 @@ export async function runLatencyBench(options: LatencyOptions) {
     const at500 = byRate.find((entry) => entry.offered_per_s === 500) ?? byRate.at(-1)!;
     return {
       options: { rates: options.rates, rounds: options.rounds, round_seconds: options.roundSeconds, warmup_seconds: options.warmupSeconds },
-      upstream: UPSTREAM,
+      upstream,
       method:
         "open loop (undici Pool) at a fixed offered rate; PromptLab POST /chat vs the same streamed completion straight from the fake upstream, alternating ABBA rounds; time measured from handing the request to the pool",
       by_rate: byRate,
@@ -195,11 +201,14 @@ if (isMain(import.meta.url)) {
     rounds: Number(f.rounds ?? LATENCY_DEFAULTS.rounds),
     roundSeconds: Number(f["round-seconds"] ?? LATENCY_DEFAULTS.roundSeconds),
     warmupSeconds: Number(f["warmup-seconds"] ?? LATENCY_DEFAULTS.warmupSeconds),
+    firstTokenDelayMs: Number(f["first-token-delay-ms"] ?? LATENCY_DEFAULTS.firstTokenDelayMs),
     cpuProfile: f.profile === true,
     ...(typeof f["server-flags"] === "string" ? { serverFlags: f["server-flags"].split(" ") } : {}),
     ...(typeof f["before-root"] === "string" ? { beforeRoot: f["before-root"] } : {}),
   };
   const result = await runLatencyBench(options);
-  const file = await writeResult(f.profile ? "latency-profile" : "latency", { ...result, cpu_profile: lastProfile });
+  // Runs with a model-like first-token delay answer another question, so they keep their own file.
+  const name = `latency${options.firstTokenDelayMs > 0 ? `-first-token-${options.firstTokenDelayMs}ms` : ""}${f.profile ? "-profile" : ""}`;
+  const file = await writeResult(name, { ...result, cpu_profile: lastProfile });
   process.stdout.write(`${JSON.stringify({ targets: result.targets, file }, null, 2)}\n`);
 }
