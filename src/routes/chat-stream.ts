@@ -38,8 +38,7 @@ export function createChatRoute(deps: AppDeps) {
         if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
       });
       // A client hang-up or the end of the shutdown grace period stops the answer.
-      const stop = AbortSignal.any([disconnect.signal, deps.lifecycle.stopSignal]);
-      const prepared = await prepareChat(services, user, input, traceId, stop);
+      const prepared = await prepareChat(services, user, input, traceId, [disconnect.signal, deps.lifecycle.stopSignal]);
       requestLog.info(
         {
           pre_estimated_tokens: prepared.preEstimatedTokens,

@@ -16,7 +16,8 @@ import type { Logger } from "../logger.ts";
 import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
-import { parametersFromJson, type ChatTurn, type CompletionEvent, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import { AnswerStream } from "./answer-stream.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
@@ -100,35 +101,7 @@ export interface PreparedChat {
   preEstimatedTokens: number;
   estimateSource: "sidecar" | "fallback";
   /** The provider's answer, requested while the turns were stored and counted. */
-  answer: OpenedAnswer;
-}
-
-/** A provider stream already under way, with its first event asked for. */
-export interface OpenedAnswer {
-  events: AsyncIterator<CompletionEvent>;
-  first: Promise<IteratorResult<CompletionEvent>>;
-  /** The caller going away (or the server shutting down): the answer is then incomplete, not failed. */
-  clientSignal: AbortSignal;
-  /** The whole-answer limit. */
-  deadline: AbortSignal;
-  /** Aborts the provider call: either of the above, or preparation failing. */
-  signal: AbortSignal;
-}
-
-/**
- * Starts the provider call now, so its round trip overlaps the estimate and the
- * write instead of following them: with a real model, whose first token takes
- * hundreds of milliseconds, that is the whole of both.
- */
-function openAnswer(deps: ChatDeps, clientSignal: AbortSignal, model: string, turns: ChatTurn[], parameters: CompletionParameters) {
-  const deadline = AbortSignal.timeout(deps.streamTimeoutMs);
-  const abandon = new AbortController();
-  const signal = AbortSignal.any([clientSignal, deadline, abandon.signal]);
-  const events = deps.provider.stream({ model, messages: turns, parameters, signal })[Symbol.asyncIterator]();
-  const first = events.next();
-  // Observed by runChat; if preparation fails first, nobody will, and the rejection is expected.
-  first.catch(() => {});
-  return { answer: { events, first, clientSignal, deadline, signal }, abandon: (reason: unknown) => abandon.abort(reason) };
+  answer: AnswerStream;
 }
 
 export interface ChatOutcome {
@@ -209,7 +182,8 @@ export async function prepareChat(
   user: AuthUser,
   input: ChatInput | TranscriptChatInput,
   traceId: string,
-  clientSignal: AbortSignal,
+  /** The caller going away or the server's shutdown deadline: the answer is then incomplete, not failed. */
+  callerSignals: readonly AbortSignal[],
 ): Promise<PreparedChat> {
   const plan = planOf(input, user, deps.defaultExperimentKey);
   if (plan.callerTurns.length === 0) throw new ValidationError("A chat needs at least one message.");
@@ -232,7 +206,10 @@ export async function prepareChat(
       )
     : [{ role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT }, ...history, ...plan.callerTurns];
   const parameters = capOutputTokens({ ...plan.parameters, ...parametersFromJson(version?.parameters) }, deps.maxOutputTokens);
-  const { answer, abandon } = openAnswer(deps, clientSignal, model, turns, parameters);
+  // Started before the estimate and the write below, so its round trip overlaps
+  // theirs instead of following them: with a real model, whose first token takes
+  // hundreds of milliseconds, that hides both.
+  const answer = new AnswerStream(deps.provider, { model, messages: turns, parameters }, callerSignals, deps.streamTimeoutMs);
   // Estimated once the prompt is built, so the figure covers the system prompt
   // and history too: that is what the provider will bill. The sidecar call, the
   // write below and the provider call are independent round trips, so they overlap.
@@ -264,7 +241,7 @@ export async function prepareChat(
   try {
     [estimate] = await Promise.all([estimating, storing]);
   } catch (error) {
-    abandon(error);
+    answer.abandon(error);
     throw error;
   }
 
@@ -330,7 +307,7 @@ export async function runChat(
   startedAt: number,
   onDelta: (text: string) => void,
 ): Promise<ChatOutcome> {
-  const { events, first, clientSignal, deadline, signal } = prepared.answer;
+  const { answer } = prepared;
 
   let served = { provider: deps.provider.name, model: prepared.model, fallback: false };
   let content = "";
@@ -339,7 +316,7 @@ export async function runChat(
   let status: ChatOutcome["status"] = "complete";
   let error: ChatOutcome["error"] = null;
   try {
-    for (let next = await first; !next.done; next = await events.next()) {
+    for (let next = await answer.first; !next.done; next = await answer.events.next()) {
       const event = next.value;
       if (event.type === "served") {
         served = { provider: event.provider, model: event.model, fallback: event.fallback };
@@ -355,18 +332,21 @@ export async function runChat(
     }
     // A provider may end its stream quietly when its signal aborts, so a clean
     // loop exit does not yet mean the answer is complete.
-    signal.throwIfAborted();
+    answer.signal.throwIfAborted();
   } catch (caught) {
-    if (clientSignal.aborted && clientSignal.reason instanceof ServerShuttingDownError) {
+    const stopped = answer.stoppedByCaller;
+    if (stopped?.reason instanceof ServerShuttingDownError) {
       status = "error";
       error = { code: "server_shutting_down", message: "The server restarted before the answer finished; please retry." };
-    } else if (clientSignal.aborted) {
+    } else if (stopped) {
       status = "incomplete";
     } else {
       status = "error";
-      error = upstreamFailure(caught, deadline.aborted);
+      error = upstreamFailure(caught, answer.deadlineReached);
       deps.log.warn({ err: caught, provider: served.provider, code: error.code }, "provider stream failed");
     }
+  } finally {
+    answer.release();
   }
 
   const latencyMs = Math.round(performance.now() - startedAt);

@@ -63,7 +63,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
         ...(request.user !== null ? { assignmentUnit: request.user } : {}),
       },
       traceId,
-      disconnect.signal,
+      [disconnect.signal],
     );
     requestLog.info(
       {

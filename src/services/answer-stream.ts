@@ -1,0 +1,85 @@
+// One provider answer in flight. prepareChat starts it before the chat's own
+// writes finish, so it must be stoppable for every reason by one controller:
+// the caller going away (a client hang-up, the end of a shutdown's grace
+// period), the whole-answer deadline, or preparation failing. One controller
+// with plain listeners and one timer, instead of AbortSignal.any and
+// AbortSignal.timeout, whose WeakRef bookkeeping showed in the CPU profiles
+// and in the heap of every open stream.
+import type { CompletionEvent, CompletionRequest, LlmProvider } from "./llm/provider.ts";
+
+/** The reason the provider call sees when the whole-answer deadline passes. */
+export class StreamDeadlineError extends Error {
+  constructor(timeoutMs: number) {
+    super(`the answer did not finish within ${timeoutMs} ms`);
+    this.name = "StreamDeadlineError";
+  }
+}
+
+export class AnswerStream {
+  readonly events: AsyncIterator<CompletionEvent>;
+  /** The first event, asked for at once; whoever consumes the answer awaits it. */
+  readonly first: Promise<IteratorResult<CompletionEvent>>;
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private callerAborted = false;
+  private callerReason: unknown = undefined;
+  private deadlinePassed = false;
+
+  constructor(
+    provider: LlmProvider,
+    request: Omit<CompletionRequest, "signal">,
+    private readonly callerSignals: readonly AbortSignal[],
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => {
+      this.deadlinePassed = true;
+      this.controller.abort(new StreamDeadlineError(timeoutMs));
+    }, timeoutMs);
+    for (const signal of callerSignals) {
+      if (signal.aborted) this.stopForCaller(signal.reason);
+      else signal.addEventListener("abort", this.onCallerAbort, { once: true });
+    }
+    this.events = provider.stream({ ...request, signal: this.controller.signal })[Symbol.asyncIterator]();
+    this.first = this.events.next();
+    // Observed by whoever consumes the answer; if preparation fails first, nobody will, and the rejection is expected.
+    this.first.catch(() => {});
+  }
+
+  private readonly onCallerAbort = (event: Event): void => {
+    this.stopForCaller((event.target as AbortSignal).reason);
+  };
+
+  private stopForCaller(reason: unknown): void {
+    if (!this.callerAborted) {
+      this.callerAborted = true;
+      this.callerReason = reason;
+    }
+    this.controller.abort(reason);
+  }
+
+  /** Aborted for any reason; a provider may end quietly on abort, so a clean end is checked against it. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The caller stopped the answer (the answer is then incomplete, not failed), and why. */
+  get stoppedByCaller(): { reason: unknown } | null {
+    return this.callerAborted ? { reason: this.callerReason } : null;
+  }
+
+  get deadlineReached(): boolean {
+    return this.deadlinePassed;
+  }
+
+  /** Stops the provider call because the chat cannot go on (its turns could not be stored). */
+  abandon(reason: unknown): void {
+    this.controller.abort(reason);
+    this.release();
+  }
+
+  /** Once the answer is over: drops the timer and the listeners on long-lived signals. */
+  release(): void {
+    clearTimeout(this.timer);
+    for (const signal of this.callerSignals) signal.removeEventListener("abort", this.onCallerAbort);
+  }
+}
