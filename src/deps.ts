@@ -58,7 +58,7 @@ export function createDeps(parts: {
       { db, store: parts.store, experiments, log: parts.log },
       { intervalMs: parts.config.GUARDRAIL_INTERVAL_MS },
     ),
-    feedbackWriter: new FeedbackBatchWriter(db, parts.log),
+    feedbackWriter: new FeedbackBatchWriter(parts.database.pool, parts.log),
     messageWriter: new MessageBatchWriter(db, parts.log),
   };
 }
