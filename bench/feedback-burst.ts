@@ -52,7 +52,7 @@ export const FEEDBACK_DEFAULTS = {
   rounds: 3,
   baseline: true,
   warmup: 4_000,
-  connections: 64,
+  connections: 256,
   pipelining: 1,
 } satisfies FeedbackBurstOptions;
 
