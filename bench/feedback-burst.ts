@@ -123,7 +123,8 @@ export async function runFeedbackBurst(options: FeedbackBurstOptions) {
   try {
     const promptlab = await startPromptLab(ROOT, env, [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...(options.serverFlags ?? [])]);
     started.push(promptlab.process);
-    const before = options.beforeRoot ? await startPromptLab(options.beforeRoot, env, options.serverFlags ?? []) : null;
+    // Without the extra flags, as in the stack: the same code as --before-root makes a same-run A/B of a flag.
+    const before = options.beforeRoot ? await startPromptLab(options.beforeRoot, env, []) : null;
     if (before) started.push(before.process);
     const baselinePort = await freePort();
     const baseline = options.baseline ? spawnNode(path.join(ROOT, "bench/lib/hello-server.ts"), { env: { PORT: String(baselinePort) } }) : null;
