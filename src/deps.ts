@@ -49,7 +49,7 @@ export function createDeps(parts: {
   return {
     ...parts,
     db,
-    auth: new Authenticator(db),
+    auth: new Authenticator(parts.database.pool),
     experiments,
     rateLimiter: new RateLimiter(parts.store, parts.config.RATE_LIMIT_PER_HOUR, parts.config.RATE_LIMIT_ON_STORE_FAILURE, parts.log),
     tokenBudget: new TokenBudget(parts.store, parts.config.DAILY_TOKEN_BUDGET, parts.log),
@@ -58,7 +58,7 @@ export function createDeps(parts: {
       { db, store: parts.store, experiments, log: parts.log },
       { intervalMs: parts.config.GUARDRAIL_INTERVAL_MS },
     ),
-    feedbackWriter: new FeedbackBatchWriter(db, parts.log),
+    feedbackWriter: new FeedbackBatchWriter(parts.database.pool, parts.log),
     messageWriter: new MessageBatchWriter(db, parts.log),
   };
 }

@@ -33,6 +33,7 @@ export interface RuntimeMetrics {
   cpu_us: { user: number; system: number };
   event_loop_delay_ms: { min: number; p50: number; p99: number; max: number; samples: number };
   in_flight_chats: number;
+  feedback_writes: { batches: number; ratings: number };
 }
 
 /** How a benchmark that compares PromptLab with a baseline runs its server. */
@@ -98,7 +99,7 @@ async function startServer(root: string, env: Record<string, string>, profileDir
   return { url, process: server };
 }
 
-async function runtimeOf(url: string, query: string): Promise<RuntimeMetrics> {
+export async function runtimeOf(url: string, query: string): Promise<RuntimeMetrics> {
   const response = await fetch(`${url}/internal/runtime${query}`, { headers: { "x-api-key": BENCH_ADMIN_KEY } });
   if (!response.ok) throw new Error(`/internal/runtime answered ${response.status}`);
   return (await response.json()) as RuntimeMetrics;

@@ -10,7 +10,8 @@ export const feedbackRouter = router({
     .mutation(async ({ ctx, input }) => {
       // Tracked so a graceful shutdown waits for ratings already being written.
       const result = await ctx.deps.lifecycle.track(() => submitFeedback(ctx.deps, ctx.user.id, input.messageId, input.rating));
-      ctx.log.info({ message_id: input.messageId, rating: input.rating, status: result.status }, "feedback recorded");
+      // Debug, not info: at thousands of ratings a second a line each would cost more than the rating.
+      ctx.log.debug({ message_id: input.messageId, rating: input.rating, status: result.status }, "feedback recorded");
       if (result.status !== "unchanged") ctx.deps.guardrails.requestRun();
       return result;
     }),

@@ -45,7 +45,7 @@ describe.skipIf(!inject("servicesAvailable"))("keys router", () => {
     const user = await createUserWithKey(app.runtime.deps.db);
     // A second instance: its own auth cache, listening on the same Redis.
     const otherStore = RedisStore.connect(TEST_REDIS_URL, app.redisPrefix);
-    const other = new Authenticator(app.runtime.deps.db);
+    const other = new Authenticator(app.runtime.deps.database.pool);
     const stop = await other.listen(otherStore);
     try {
       await other.authenticate(user.key); // now cached there

@@ -1,6 +1,6 @@
 // GET /internal/runtime (admin only): this process's memory, CPU time,
 // event-loop delay (beyond the 10 ms sampling interval, since the first call)
-// and in-flight chat streams. The benchmarks read it because heap per stream
+// in-flight chat streams and the feedback writer's batch counters. The benchmarks read it because heap per stream
 // and event-loop delay can only be measured inside the server.
 //   ?gc=1     collect garbage first (when the process runs with --expose-gc),
 //             so heap figures are live data, not garbage not yet collected
@@ -66,6 +66,8 @@ export function createRuntimeMetricsRoute(deps: AppDeps) {
         samples: loopDelay.count,
       },
       in_flight_chats: deps.lifecycle.inFlight,
+      // How well group commit batches: ratings per statement is ratings / batches.
+      feedback_writes: { ...deps.feedbackWriter.counters },
     };
     if (query.get("reset") === "1") loopDelay.reset();
     sendJson(res, 200, body, { "Cache-Control": "no-store" });

@@ -2,7 +2,7 @@
 // cache keeps the database off the hot path. A key change (revocation, expiry,
 // role) is announced on AUTH_CHANNEL and every instance drops its cache at
 // once; the 1 s TTL bounds staleness even if a message is lost.
-import type { Db } from "../db.ts";
+import type pg from "pg";
 import type { Store } from "../store/store.ts";
 import { UnauthorizedError } from "../errors.ts";
 import { hashApiKey, hashesEqual, isWellFormedApiKey } from "./api-keys.ts";
@@ -21,11 +21,39 @@ const CACHE_TTL_MS = 1_000;
 export const AUTH_CHANNEL = "auth:changed";
 const CACHE_MAX_ENTRIES = 10_000;
 
+interface KeyRow {
+  id: string;
+  key_hash: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  user_id: string;
+  name: string;
+  role: AuthUser["role"];
+  rate_limit_per_hour: number | null;
+  rate_limit_algorithm: AuthUser["rateLimitAlgorithm"];
+  daily_token_budget: number | null;
+}
+
+// Raw pg with a named prepared statement, not Prisma: every request whose key
+// is not cached runs it, and through Prisma's query interpreter one lookup
+// cost ~0.8 ms of CPU, so with many distinct users auth alone would bound the
+// request rate.
+const KEY_LOOKUP_SQL = `
+  SELECT k.id, k.key_hash, k.expires_at, k.revoked_at,
+         u.id AS user_id, u.name, u.role::text AS role, u.rate_limit_per_hour,
+         u.rate_limit_algorithm::text AS rate_limit_algorithm, u.daily_token_budget
+    FROM api_keys k JOIN users u ON u.id = k.user_id
+   WHERE k.key_hash = $1`;
+
 export class Authenticator {
   private readonly cache = new Map<string, { user: AuthUser; expiresAt: number }>();
+  /** Lookups in flight by key hash, so a burst on one uncached key costs one query. */
+  private readonly pending = new Map<string, Promise<AuthUser | null>>();
+  /** Bumped by forget(): a lookup that began before a key change must not refill the cache. */
+  private generation = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly pool: pg.Pool,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -35,36 +63,52 @@ export class Authenticator {
     const cached = this.cache.get(keyHash);
     if (cached && cached.expiresAt > this.now()) return cached.user;
 
-    const row = await this.db.apiKey.findUnique({
-      where: { keyHash },
-      select: {
-        id: true,
-        keyHash: true,
-        expiresAt: true,
-        revokedAt: true,
-        user: {
-          select: { id: true, name: true, role: true, rateLimitPerHour: true, rateLimitAlgorithm: true, dailyTokenBudget: true },
-        },
-      },
-    });
-    const nowDate = new Date(this.now());
+    let lookup = this.pending.get(keyHash);
+    if (!lookup) {
+      const started: Promise<AuthUser | null> = this.lookup(keyHash).finally(() => {
+        if (this.pending.get(keyHash) === started) this.pending.delete(keyHash);
+      });
+      lookup = started;
+      this.pending.set(keyHash, started);
+    }
+    const user = await lookup;
+    if (!user) throw new UnauthorizedError();
+    return user;
+  }
+
+  private async lookup(keyHash: string): Promise<AuthUser | null> {
+    const generation = this.generation;
+    const { rows } = await this.pool.query<KeyRow>({ name: "auth-key-lookup", text: KEY_LOOKUP_SQL, values: [keyHash] });
+    const row = rows[0];
     if (
       !row ||
-      !hashesEqual(row.keyHash, keyHash) ||
-      row.revokedAt !== null ||
-      (row.expiresAt !== null && row.expiresAt <= nowDate)
+      !hashesEqual(row.key_hash, keyHash) ||
+      row.revoked_at !== null ||
+      (row.expires_at !== null && row.expires_at.getTime() <= this.now())
     ) {
       this.cache.delete(keyHash);
-      throw new UnauthorizedError();
+      return null;
     }
-    const user: AuthUser = { ...row.user, apiKeyId: row.id };
+    const user: AuthUser = {
+      id: row.user_id,
+      name: row.name,
+      role: row.role,
+      rateLimitPerHour: row.rate_limit_per_hour,
+      rateLimitAlgorithm: row.rate_limit_algorithm,
+      dailyTokenBudget: row.daily_token_budget,
+      apiKeyId: row.id,
+    };
+    if (generation !== this.generation) return user;
     if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
     this.cache.set(keyHash, { user, expiresAt: this.now() + CACHE_TTL_MS });
     return user;
   }
 
   forget(): void {
+    this.generation++;
     this.cache.clear();
+    // Requests after a key change wait for a fresh lookup, not one begun before it.
+    this.pending.clear();
   }
 
   /** Drops cached keys whenever any instance announces a key change. */

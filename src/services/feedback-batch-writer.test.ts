@@ -36,7 +36,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("writes concurrent ratings in batches of at most 100, acknowledging each only after its batch commits", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log);
+    const writer = new FeedbackBatchWriter(database.pool, log);
     const slice = take(1_000);
     const acknowledged: string[] = [];
     await Promise.all(
@@ -54,7 +54,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("keeps the last rating when one is changed repeatedly, within a batch and across batches", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log, 3);
+    const writer = new FeedbackBatchWriter(database.pool, log, 3);
     const [m] = take(1);
     const ratings: Array<1 | -1> = [1, -1, 1, -1, -1, 1, -1];
     await Promise.all(ratings.map((rating) => writer.write({ messageId: m!.messageId, userId: m!.userId, rating })));
@@ -64,7 +64,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("is idempotent: the same rating twice leaves one row and keeps its updated_at", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log);
+    const writer = new FeedbackBatchWriter(database.pool, log);
     const [m] = take(1);
     await writer.write({ messageId: m!.messageId, userId: m!.userId, rating: 1 });
     const [first] = await rowsFor([m!]);
@@ -75,7 +75,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("reports what each write replaced, in arrival order, even within one batch", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log);
+    const writer = new FeedbackBatchWriter(database.pool, log);
     const [m] = take(1);
     const write = (rating: 1 | -1) => writer.write({ messageId: m!.messageId, userId: m!.userId, rating });
     expect(await write(1)).toEqual({ previous: null });
@@ -85,7 +85,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("rejects with NotFound a rating on another user's message or on a user turn, writing nothing", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log);
+    const writer = new FeedbackBatchWriter(database.pool, log);
     const [mine] = take(1);
     const theirs = messages.find((m) => m.userId !== mine!.userId)!;
     await expect(writer.write({ messageId: theirs.messageId, userId: mine!.userId, rating: 1 })).rejects.toBeInstanceOf(NotFoundError);
@@ -95,7 +95,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("rejects with NotFound a rating whose message was deleted, without failing the rest of its batch", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log);
+    const writer = new FeedbackBatchWriter(database.pool, log);
     const slice = take(3);
     await database.prisma.message.delete({ where: { id: slice[1]!.messageId } });
     const results = await Promise.allSettled(slice.map((m) => writer.write({ messageId: m.messageId, userId: m.userId, rating: 1 })));
@@ -105,7 +105,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   });
 
   it("flushes every accepted rating on close, then refuses new ones with 503", async () => {
-    const writer = new FeedbackBatchWriter(database.prisma, log);
+    const writer = new FeedbackBatchWriter(database.pool, log);
     const slice = take(300);
     const writes = slice.map((m) => writer.write({ messageId: m.messageId, userId: m.userId, rating: 1 }));
     await writer.close();
@@ -120,7 +120,7 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
   it("does not acknowledge ratings whose batch failed", async () => {
     const broken = connectDatabase(testDatabase.url, { poolSize: 1 });
     await broken.close();
-    const writer = new FeedbackBatchWriter(broken.prisma, log);
+    const writer = new FeedbackBatchWriter(broken.pool, log);
     const slice = take(5);
     const results = await Promise.allSettled(slice.map((m) => writer.write({ messageId: m.messageId, userId: m.userId, rating: 1 })));
     expect(results.every((r) => r.status === "rejected")).toBe(true);

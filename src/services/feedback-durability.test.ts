@@ -43,7 +43,7 @@ async function streamRatingsAndStop(
       }
     }),
   );
-  client.close();
+  await client.close();
   return { acknowledged, failed };
 }
 

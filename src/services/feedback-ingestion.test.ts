@@ -42,7 +42,7 @@ describe.skipIf(!inject("servicesAvailable"))("feedback ingestion", () => {
     }
     const sendWindowMs = Date.now() - started;
     const answered = await Promise.all(responses);
-    client.close();
+    await client.close();
 
     expect(sendWindowMs).toBeLessThan(2 * BURST_WINDOW_MS);
     expect(answered.filter((r) => r.status !== 200)).toEqual([]);
@@ -82,7 +82,7 @@ describe.skipIf(!inject("servicesAvailable"))("feedback ingestion", () => {
     expect((await caller.feedback.submit({ messageId: m.messageId, rating: 1 })).status).toBe("unchanged");
     expect(await rest(1)).toBe("unchanged");
     expect((await caller.feedback.submit({ messageId: m.messageId, rating: -1 })).status).toBe("updated");
-    client.close();
+    await client.close();
     const rows = await app.runtime.deps.db.feedback.findMany({ where: { messageId: m.messageId } });
     expect(rows.map((row) => row.rating)).toEqual([-1]);
   });
@@ -93,7 +93,7 @@ describe.skipIf(!inject("servicesAvailable"))("feedback ingestion", () => {
     const ratings: Array<1 | -1> = [1, -1, -1, 1, -1, 1, 1, -1];
     // One connection: requests reach the server in order, as one user's clicks would.
     const answers = await Promise.all(ratings.map((rating) => client.send(m.apiKey, m.messageId, rating)));
-    client.close();
+    await client.close();
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const rows = await app.runtime.deps.db.feedback.findMany({ where: { messageId: m.messageId } });
     expect(rows.map((row) => row.rating)).toEqual([-1]);
@@ -103,7 +103,7 @@ describe.skipIf(!inject("servicesAvailable"))("feedback ingestion", () => {
     const [mine, theirs] = [messages[BURST + 3]!, messages.find((m) => m.userId !== messages[BURST + 3]!.userId)!];
     const client = createRatingClient(app.url, 1);
     const response = await client.send(mine.apiKey, theirs.messageId, 1);
-    client.close();
+    await client.close();
     expect(response.status).toBe(404);
     expect(await app.runtime.deps.db.feedback.count({ where: { messageId: theirs.messageId, userId: mine.userId } })).toBe(0);
   });
