@@ -59,7 +59,7 @@ export function createDeps(parts: {
       { intervalMs: parts.config.GUARDRAIL_INTERVAL_MS },
     ),
     feedbackWriter: new FeedbackBatchWriter(parts.database.pool, parts.log),
-    messageWriter: new MessageBatchWriter(db, parts.log),
+    messageWriter: new MessageBatchWriter(parts.database.pool, parts.log),
   };
 }
 

@@ -39,7 +39,7 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
   };
 
   it("writes what arrives during a batch in the next one, and resolves each write once committed", async () => {
-    const writer = new MessageBatchWriter(database.prisma, log);
+    const writer = new MessageBatchWriter(database.pool, log);
     const chats = Array.from({ length: 30 }, (_, i) => newChat(`hello ${i}`));
     await Promise.all(chats.map((chat) => writer.write(chat)));
     // The first write goes alone; the other 29 queue behind it and go together.
@@ -50,7 +50,7 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
   });
 
   it("fails only the write whose conversation is gone, and commits the rest of its batch", async () => {
-    const writer = new MessageBatchWriter(database.prisma, log);
+    const writer = new MessageBatchWriter(database.pool, log);
     const first = writer.write(newChat("opens a batch"));
     const good = newChat("fine");
     const missing = randomUUID();
@@ -65,7 +65,7 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
   });
 
   it("keeps the order in which messages were handed to it, even within one batch", async () => {
-    const writer = new MessageBatchWriter(database.prisma, log);
+    const writer = new MessageBatchWriter(database.pool, log);
     const chat = newChat("question");
     await writer.write(chat);
     const answerId = randomUUID();
@@ -87,8 +87,8 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
 
   it("keeps a batch of long answers under its size limit", async () => {
     const chat = newChat("long answers");
-    await new MessageBatchWriter(database.prisma, log).write(chat);
-    const writer = new MessageBatchWriter(database.prisma, log);
+    await new MessageBatchWriter(database.pool, log).write(chat);
+    const writer = new MessageBatchWriter(database.pool, log);
     const longText = "x".repeat(300_000);
     const answers = Array.from({ length: 6 }, () => ({ id: randomUUID(), conversationId: chat.conversationId, role: "assistant" as const, content: longText }));
     await Promise.all(answers.map((row) => writer.write({ messages: [row] })));
@@ -99,14 +99,14 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
   });
 
   it("creates a conversation with no messages", async () => {
-    const writer = new MessageBatchWriter(database.prisma, log);
+    const writer = new MessageBatchWriter(database.pool, log);
     const id = randomUUID();
     await writer.write({ conversation: { create: { id, userId, title: "empty" } }, messages: [] });
     expect(await database.prisma.conversation.count({ where: { id } })).toBe(1);
   });
 
   it("writes everything accepted before close() returns, and refuses writes after it", async () => {
-    const writer = new MessageBatchWriter(database.prisma, log);
+    const writer = new MessageBatchWriter(database.pool, log);
     const chats = Array.from({ length: 5 }, (_, i) => newChat(`late ${i}`));
     const pending = chats.map((chat) => writer.write(chat));
     await writer.close();
