@@ -70,6 +70,12 @@ export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log.error({ err: error }, "shutdown step failed"));
   };
   try {
+    // The sidecar boots (its own node process, tiktoken's WASM) while the
+    // database starts and migrates, instead of after it.
+    const sidecarStarting =
+      !config.SIDECAR_URL && !config.SIDECAR_DISABLED ? startSidecarProcess({ port: config.SIDECAR_PORT, log }) : null;
+    if (sidecarStarting) cleanups.push(async () => (await sidecarStarting).stop());
+
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       const embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, log });
@@ -95,12 +101,7 @@ export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
     cleanups.push(() => store.close());
     if (store.kind === "memory") log.info("no REDIS_URL: using the in-process store (single instance only)");
 
-    let sidecarUrl: string | null = config.SIDECAR_URL ?? null;
-    if (!sidecarUrl && !config.SIDECAR_DISABLED) {
-      const sidecar = await startSidecarProcess({ port: config.SIDECAR_PORT, log });
-      cleanups.push(sidecar.stop);
-      sidecarUrl = sidecar.url;
-    }
+    const sidecarUrl = config.SIDECAR_URL ?? (sidecarStarting ? (await sidecarStarting).url : null);
     const tokenCounter = createTokenCounter({ baseUrl: sidecarUrl, timeoutMs: config.SIDECAR_TIMEOUT_MS, log });
 
     const deps = createDeps({ config, database, store, log, provider: createProvider(config, log), tokenCounter });

@@ -30,7 +30,9 @@ export async function startSidecarProcess(options: { port: number; log: Logger }
   const url = `http://127.0.0.1:${options.port}`;
   const log = options.log.child({ component: "sidecar-process" });
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ENTRY], {
-    env: { ...process.env, SIDECAR_PORT: String(options.port), SIDECAR_HOST: "127.0.0.1" },
+    // One worker unless told otherwise: this is the one-command local setup, where
+    // a worker per core would cost ~160 MB each and seconds of start-up.
+    env: { SIDECAR_WORKERS: "1", ...process.env, SIDECAR_PORT: String(options.port), SIDECAR_HOST: "127.0.0.1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   child.on("exit", (code, signal) => {
