@@ -52,7 +52,7 @@ export const DEFAULT_BEHAVIOUR: FakeUpstreamBehaviour = {
 };
 
 export interface FakeUpstream {
-  /** Base URL to give the OpenAI SDK (ends in /v1). */
+  /** Base URL for an OpenAI-compatible client (ends in /v1). */
   baseURL: string;
   requests: RecordedRequest[];
   behaviour: FakeUpstreamBehaviour;
