@@ -82,4 +82,29 @@ describe("readJsonBody", () => {
     const outcome = await next();
     expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ValidationError);
   });
+
+  it("settles a read that starts after the client has already hung up", async () => {
+    let settled: Promise<PromiseSettledResult<unknown>> | undefined;
+    const started = new Promise<void>((resolveStarted) => {
+      server = http.createServer((req) => {
+        // As when the key lookup before the body read takes a while.
+        setTimeout(() => {
+          settled = readJsonBody(req, MAX_BYTES).then(
+            (value) => ({ status: "fulfilled" as const, value }),
+            (reason: unknown) => ({ status: "rejected" as const, reason }),
+          );
+          resolveStarted();
+        }, 100);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const socket = net.connect((server!.address() as AddressInfo).port, "127.0.0.1", () => {
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"rating":1');
+      setTimeout(() => socket.destroy(), 20);
+    });
+    socket.on("error", () => {});
+    await started;
+    const outcome = await Promise.race([settled!, new Promise((resolve) => setTimeout(() => resolve("pending"), 1_000))]);
+    expect(outcome).toMatchObject({ status: "rejected" });
+  });
 });

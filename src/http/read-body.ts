@@ -23,6 +23,12 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
 // request was a visible share of the CPU of small, hot requests such as ratings.
 function readChunks(req: IncomingMessage, maxBytes: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
+    // A client that hung up before the body was read (say during an uncached key
+    // lookup) has already had its 'close': no listener added now would fire.
+    if (req.destroyed) {
+      reject(new Error("request closed before its body was read"));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
