@@ -154,13 +154,36 @@ describe("OpenAiProvider", () => {
       });
       const raw = new OpenAiProvider({ name: "raw", baseURL: server.baseURL, timeoutMs: 5_000 });
       try {
-        const failure = await collect(raw).catch((error: unknown) => error);
+        const events: CompletionEvent[] = [];
+        const failure = await (async () => {
+          for await (const event of raw.stream(request())) events.push(event);
+        })().catch((error: unknown) => error);
         expect(failure).toBeInstanceOf(ProviderStreamError);
         expect((failure as Error).message).toMatch(expected);
+        // The delta that came in the same network read as the failure is kept.
+        expect(events).toEqual([{ type: "delta", text: "Hi" }]);
       } finally {
         await raw.close();
         await server.close();
       }
+    }
+  });
+
+  it("takes \"error\": null on a normal chunk as no error", async () => {
+    const server = await rawServer((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "Hi" } }], error: null })}\n\n`);
+      res.end(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 }, error: null })}\n\ndata: [DONE]\n\n`);
+    });
+    const raw = new OpenAiProvider({ name: "raw", baseURL: server.baseURL, timeoutMs: 5_000 });
+    try {
+      expect(await collect(raw)).toEqual([
+        { type: "delta", text: "Hi" },
+        { type: "usage", tokensIn: 3, tokensOut: 1 },
+      ]);
+    } finally {
+      await raw.close();
+      await server.close();
     }
   });
 });

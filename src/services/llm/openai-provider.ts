@@ -94,7 +94,8 @@ function eventsOf(message: EventSourceMessage, into: CompletionEvent[]): void {
   } catch {
     throw new ProviderStreamError(`provider sent an event that is not JSON: ${message.data.slice(0, 200)}`);
   }
-  if (chunk.error !== undefined) {
+  // Some servers send "error": null on every normal chunk.
+  if (chunk.error != null) {
     throw new ProviderStreamError(`provider failed mid-stream: ${errorMessageOf(chunk) ?? "no message"}`);
   }
   const text = chunk.choices?.[0]?.delta?.content;
@@ -149,9 +150,9 @@ export class OpenAiProvider implements LlmProvider {
     // Read to the end, past [DONE], so the connection goes back to the pool.
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      // What arrived before a failure in the same read is part of the answer.
+      for (const event of pending.splice(0)) yield event;
       if (failure !== null) throw failure;
-      for (const event of pending) yield event;
-      pending.length = 0;
     }
   }
 
