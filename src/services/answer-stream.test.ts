@@ -2,7 +2,7 @@
 // is incomplete (the caller) or failed (the deadline), and a finished answer
 // leaves nothing behind on the long-lived shutdown signal.
 import { describe, expect, it } from "vitest";
-import { AnswerStream, StreamDeadlineError } from "./answer-stream.ts";
+import { AnswerReleasedError, AnswerStream, StreamDeadlineError } from "./answer-stream.ts";
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./llm/provider.ts";
 
 /** Sends one delta, then waits for its signal like a provider mid-answer. */
@@ -49,15 +49,14 @@ describe("AnswerStream", () => {
     answer.release();
   });
 
-  it("leaves the long-lived signals alone once released", async () => {
+  it("stops a provider call its consumer left early, and leaves the long-lived signals alone", async () => {
     const shutdown = new AbortController();
     const answer = new AnswerStream(slowProvider, request, [shutdown.signal], 10_000);
     await answer.first;
     answer.release();
+    await expect(answer.events.next()).rejects.toBeInstanceOf(AnswerReleasedError);
     shutdown.abort(new Error("shutting down"));
-    expect(answer.signal.aborted).toBe(false);
     expect(answer.stoppedByCaller).toBeNull();
-    answer.abandon(new Error("done with it"));
   });
 
   it("abandon stops the provider call with the given reason", async () => {

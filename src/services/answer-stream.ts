@@ -15,6 +15,14 @@ export class StreamDeadlineError extends Error {
   }
 }
 
+/** The reason a provider call still going sees when its consumer is done with it. */
+export class AnswerReleasedError extends Error {
+  constructor() {
+    super("the answer's consumer stopped reading");
+    this.name = "AnswerReleasedError";
+  }
+}
+
 export class AnswerStream {
   readonly events: AsyncIterator<CompletionEvent>;
   /** The first event, asked for at once; whoever consumes the answer awaits it. */
@@ -77,8 +85,13 @@ export class AnswerStream {
     this.release();
   }
 
-  /** Once the answer is over: drops the timer and the listeners on long-lived signals. */
+  /**
+   * Once the answer is over, however it ended: stops the provider call if it is
+   * still going (the consumer may have stopped reading early), then drops the
+   * timer and the listeners on long-lived signals.
+   */
   release(): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new AnswerReleasedError());
     clearTimeout(this.timer);
     for (const signal of this.callerSignals) signal.removeEventListener("abort", this.onCallerAbort);
   }
