@@ -1,6 +1,8 @@
 // Graceful shutdown of in-flight work: chat streams register here; on SIGTERM
 // they get until the deadline to finish, then are ended with an error event
 // (their partial answers are stored), so a deploy loses nothing accepted.
+import { setMaxListeners } from "node:events";
+
 export class ServerShuttingDownError extends Error {
   constructor() {
     super("the server is shutting down");
@@ -12,6 +14,12 @@ export class Lifecycle {
   private readonly controller = new AbortController();
   private active = 0;
   private idle: Array<() => void> = [];
+
+  constructor() {
+    // Every open chat listens on the stop signal (and removes its listener when
+    // it ends): thousands of listeners are expected, not a leak.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   /** Aborts when in-flight work must stop now. */
   get stopSignal(): AbortSignal {
