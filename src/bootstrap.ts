@@ -104,7 +104,9 @@ export async function bootstrap(config: Config, log: Logger): Promise<Runtime> {
     const sidecarUrl = config.SIDECAR_URL ?? (sidecarStarting ? (await sidecarStarting).url : null);
     const tokenCounter = createTokenCounter({ baseUrl: sidecarUrl, timeoutMs: config.SIDECAR_TIMEOUT_MS, log });
 
-    const deps = createDeps({ config, database, store, log, provider: createProvider(config, log), tokenCounter });
+    const provider = createProvider(config, log);
+    cleanups.push(async () => provider.close?.());
+    const deps = createDeps({ config, database, store, log, provider, tokenCounter });
     // Cleanups run in reverse, so accepted ratings are written before the database closes.
     cleanups.push(() => deps.feedbackWriter.close());
     cleanups.push(() => deps.messageWriter.close());

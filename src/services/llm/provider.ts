@@ -35,6 +35,8 @@ export interface LlmProvider {
   stream(request: CompletionRequest): AsyncIterable<CompletionEvent>;
   /** Circuit-breaker state per underlying provider, where there is one. */
   circuitStates?(): Record<string, string>;
+  /** Closes kept-alive connections, at shutdown. */
+  close?(): Promise<void>;
 }
 
 /** Reads provider parameters out of a prompt version's JSON, ignoring anything unknown. */

@@ -6,7 +6,7 @@ import { createLogger } from "../../logger.ts";
 import { startFakeUpstream, type FakeUpstream } from "../../testing/fake-openai-upstream.ts";
 import { OpenAiProvider } from "./openai-provider.ts";
 import type { CompletionEvent } from "./provider.ts";
-import { ResilientProvider, type ResilienceOptions } from "./resilient-provider.ts";
+import { AllProvidersFailedError, ResilientProvider, type ResilienceOptions } from "./resilient-provider.ts";
 
 const log = createLogger({ level: "silent", pretty: false });
 
@@ -108,5 +108,16 @@ describe("ResilientProvider", () => {
     // One attempt each (no retries for a caller abort), and the circuit stays closed.
     expect(primary.requests).toHaveLength(3);
     expect(provider.circuitStates()).toEqual({ primary: "closed" });
+  });
+
+  it("closes every provider's kept-alive connections at shutdown", async () => {
+    const provider = make({ maxAttempts: 1 });
+    await collect(provider);
+    await provider.close();
+    // Both routes refuse new calls once closed, so no socket outlives the server.
+    const failure = await collect(provider).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AllProvidersFailedError);
+    expect((failure as AllProvidersFailedError).causes.map((cause) => (cause as Error).name)).toEqual(["ClientDestroyedError", "ClientDestroyedError"]);
+    expect(primary.requests).toHaveLength(1);
   });
 });

@@ -117,6 +117,10 @@ export class ResilientProvider implements LlmProvider {
     return Object.fromEntries(this.routes.map(({ route, breaker }) => [route.provider.name, CIRCUIT_STATE_NAMES[breaker.state]]));
   }
 
+  async close(): Promise<void> {
+    await Promise.all(this.routes.map(({ route }) => route.provider.close?.()));
+  }
+
   private async open(guarded: Guarded, request: CompletionRequest): Promise<Opened> {
     return guarded.policy.execute(async ({ signal }) => {
       const attemptSignal = AbortSignal.any([signal, request.signal]);
