@@ -21,6 +21,7 @@ export function runClusterPrimary(options: { workers: number; log: Logger }): vo
   let shuttingDown = false;
   let failed = false;
   let listening = 0;
+  let exited = 0;
 
   const stopAll = (signal: NodeJS.Signals): void => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
@@ -44,7 +45,9 @@ export function runClusterPrimary(options: { workers: number; log: Logger }): vo
         stopAll("SIGTERM");
       }
     }
-    if (Object.keys(cluster.workers ?? {}).length === 0) {
+    // Counted, not read from cluster.workers: a worker leaves that map only after
+    // both its 'exit' and its 'disconnect', which may come in either order.
+    if (++exited === workers) {
       log.info({ failed }, "sidecar stopped");
       process.exit(failed ? 1 : 0);
     }

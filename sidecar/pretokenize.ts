@@ -10,6 +10,13 @@
 //   Rust folds case by Unicode simple folding, so 's also matches 'ſ (U+017F).
 // - Rust's \s is Unicode White_Space (includes U+0085, excludes U+FEFF); JS's
 //   \s is not, so \s and \S become \p{White_Space} and \P{White_Space}.
+//
+// One known difference: Node's ICU knows newer Unicode than the regex engine
+// compiled into tiktoken's WASM, so a character assigned only in the newest
+// Unicode version can be a letter here and not there, and a text holding one
+// may count a token or so differently (a review found U+323B0 followed by
+// "'ll": 5 here, 6 from encode_ordinary). 30,000 fuzzed texts per encoding
+// with characters up to U+2FFFF all matched.
 import type { EncodingName } from "./encodings.ts";
 
 export const TIKTOKEN_PATTERNS: Record<EncodingName, string> = {
