@@ -74,6 +74,14 @@ describe.skipIf(!inject("servicesAvailable"))("FeedbackBatchWriter", () => {
     expect(rows[0]!.updatedAt).toEqual(first!.updatedAt);
   });
 
+  it("accepts a message id in upper case, as the UUID it is", async () => {
+    const writer = new FeedbackBatchWriter(database.pool, log);
+    const [m] = take(1);
+    const outcome = await writer.write({ messageId: m!.messageId.toUpperCase(), userId: m!.userId, rating: -1 });
+    expect(outcome).toMatchObject({ previous: null });
+    expect((await rowsFor([m!])).map((row) => row.rating)).toEqual([-1]);
+  });
+
   it("reports what each write replaced, in arrival order, even within one batch", async () => {
     const writer = new FeedbackBatchWriter(database.pool, log);
     const [m] = take(1);

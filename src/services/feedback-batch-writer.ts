@@ -88,8 +88,10 @@ const WRITE_BATCH_SQL = `
   SELECT w.message_id::text AS message_id, w.user_id::text AS user_id, o.previous::int AS previous
     FROM written w JOIN owned o ON o.message_id = w.message_id AND o.user_id = w.user_id`;
 
+// Lower-cased like PostgreSQL's uuid::text, which the written rows are matched by:
+// a client may send a message id in upper case.
 function keyOf(write: { messageId: string; userId: string }): string {
-  return `${write.messageId}:${write.userId}`;
+  return `${write.messageId}:${write.userId}`.toLowerCase();
 }
 
 export class FeedbackBatchWriter {
