@@ -78,6 +78,7 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
     for (const size of result.by_size) {
       expect(size.sidecar_vs_in_process_ms.promptlab.count).toBeGreaterThan(0);
       expect(isNumber(size.sidecar_vs_in_process_ms.difference.p99)).toBe(true);
+      expect(size.http_floor_ms.count).toBeGreaterThan(0);
     }
   }, 60_000);
 

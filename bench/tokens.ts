@@ -143,8 +143,13 @@ export async function runTokensBench(options: TokensOptions) {
   const sidecar = spawnNode(path.join(ROOT, "sidecar/index.ts"), { env: { SIDECAR_PORT: String(port), NODE_ENV: "production", ...workerEnv } });
   const origin = `http://127.0.0.1:${port}`;
   const pool = createPool(origin);
+  // The HTTP floor: the same requests at the same rate to a server that only reads them and answers.
+  const floorPort = await freePort();
+  const floor = spawnNode(path.join(ROOT, "bench/lib/hello-server.ts"), { env: { PORT: String(floorPort) } });
+  const floorOrigin = `http://127.0.0.1:${floorPort}`;
+  const floorPool = createPool(floorOrigin);
   try {
-    await waitForHealthy(`${origin}/health`, sidecar);
+    await Promise.all([waitForHealthy(`${origin}/health`, sidecar), waitForHealthy(`${floorOrigin}/health`, floor)]);
     warmEncoders();
     const bySize = [];
     for (const bytes of options.sizes) {
@@ -153,6 +158,7 @@ export async function runTokensBench(options: TokensOptions) {
         // Warm the sidecar's path for this size (and, for a repeated text, its cache).
         await sidecarRound(pool, origin, source.body, { ...options, roundSeconds: Math.min(1, options.roundSeconds), rate: Math.min(options.rate, 200) });
         const sidecarLatencies: number[] = [];
+        const floorLatencies: number[] = [];
         const inProcess: number[] = [];
         let errors = 0;
         let skipped = 0;
@@ -168,11 +174,14 @@ export async function runTokensBench(options: TokensOptions) {
           // In-process calls: one sidecar round's worth of requests, capped at 2,000 calls and at a round's seconds.
           const runLocal = () =>
             void inProcess.push(...inProcessRound(source.text, Math.min(options.roundSeconds * options.rate, 2_000), options.roundSeconds * 1000));
+          const runFloor = async () => void floorLatencies.push(...(await sidecarRound(floorPool, floorOrigin, source.body, options)).latencies);
           if (promptlabFirst(round)) {
             await runSidecar();
+            await runFloor();
             runLocal();
           } else {
             runLocal();
+            await runFloor();
             await runSidecar();
           }
         }
@@ -185,6 +194,8 @@ export async function runTokensBench(options: TokensOptions) {
           errors,
           skipped_by_generator: skipped,
           sidecar_vs_in_process_ms: compare(sidecarLatencies, inProcess),
+          /** The same requests to a server that only reads them and answers: the generator's and the hop's share. */
+          http_floor_ms: summarize(floorLatencies),
         });
       }
     }
@@ -198,13 +209,13 @@ export async function runTokensBench(options: TokensOptions) {
       options,
       sidecar_workers: options.workers ?? os.availableParallelism(),
       method:
-        "open loop (undici Pool) POST /count {model, text} to a sidecar process started for the run; distinct = a run-unique number in the first 8 characters of every text (count cache always misses), repeated = one text for every request (cache hits after the first); in-process = the sidecar's piecewise tiktoken counter called directly in this process, without the count cache; alternating ABBA rounds per size and text kind",
+        "open loop (undici Pool) POST /count {model, text} to a sidecar process started for the run; distinct = a run-unique number in the first 8 characters of every text (count cache always misses), repeated = one text for every request (cache hits after the first); in-process = the sidecar's piecewise tiktoken counter called directly in this process, without the count cache; http floor = the same requests at the same rate to bench/lib/hello-server.ts, which reads each body and answers at once; alternating rounds per size and text kind",
       by_size: bySize,
       targets,
     };
   } finally {
-    await pool.close();
-    await sidecar.stop();
+    await Promise.all([pool.close(), floorPool.close()]);
+    await Promise.all([sidecar.stop(), floor.stop()]);
   }
 }
 
