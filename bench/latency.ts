@@ -11,6 +11,7 @@
 // change, as a third side in the same alternating rounds (a same-run before/after).
 import path from "node:path";
 import type { Pool } from "undici";
+import { DIRECT_COMPLETION_BODY, PROMPTLAB_CHAT_BODY } from "./lib/chat-request.ts";
 import { createPool, runOpenLoop, type OpenLoopResult } from "./lib/open-loop.ts";
 import { cpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, numberList, writeResult } from "./lib/results.ts";
@@ -29,7 +30,6 @@ export interface LatencyOptions extends ServerRunOptions {
 export const LATENCY_DEFAULTS: LatencyOptions = { rates: [200, 500], rounds: 4, roundSeconds: 10, warmupSeconds: 5, firstTokenDelayMs: 0 };
 
 const upstreamFor = (options: LatencyOptions) => ({ chunks: 20, delayBeforeFirstMs: options.firstTokenDelayMs, delayBetweenMs: 0 });
-const QUESTION = "Explain in two sentences why prompt changes should be tested on live traffic.";
 
 interface Side {
   name: "promptlab" | "baseline" | "before";
@@ -48,27 +48,18 @@ function promptlabSide(stack: Stack, name: "promptlab" | "before", url: string):
     request: (index) => ({
       path: "/chat",
       headers: { "x-api-key": stack.users[index % stack.users.length]!.key },
-      body: JSON.stringify({ message: QUESTION }),
+      body: PROMPTLAB_CHAT_BODY,
     }),
   };
 }
 
 function baselineSide(stack: Stack): Side {
-  const directBody = JSON.stringify({
-    model: "gpt-4o-mini",
-    messages: [
-      { role: "system", content: "You are a helpful assistant. Answer briefly." },
-      { role: "user", content: QUESTION },
-    ],
-    stream: true,
-    stream_options: { include_usage: true },
-  });
   return {
     name: "baseline",
     pool: createPool(stack.upstream.origin),
     origin: stack.upstream.origin,
     protocol: openAiProtocol,
-    request: () => ({ path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench" }, body: directBody }),
+    request: () => ({ path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench" }, body: DIRECT_COMPLETION_BODY }),
   };
 }
 

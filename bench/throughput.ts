@@ -9,6 +9,7 @@
 // change, as a third side in the same alternating rounds (a same-run before/after).
 import path from "node:path";
 import autocannon from "autocannon";
+import { DIRECT_COMPLETION_BODY, PROMPTLAB_CHAT_BODY } from "./lib/chat-request.ts";
 import { backendCpu, backendCpuDelta } from "./lib/postgres-cpu.ts";
 import { cpuSeconds, ownCpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, writeResult } from "./lib/results.ts";
@@ -25,7 +26,6 @@ export interface ThroughputOptions extends ServerRunOptions {
 export const THROUGHPUT_DEFAULTS: ThroughputOptions = { connections: 50, rounds: 4, roundSeconds: 10, warmupSeconds: 3 };
 
 const UPSTREAM = { chunks: 20, delayBeforeFirstMs: 0, delayBetweenMs: 0 };
-const QUESTION = "Explain in two sentences why prompt changes should be tested on live traffic.";
 
 function cannon(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -51,7 +51,7 @@ export async function runThroughputBench(options: ThroughputOptions) {
       {
         method: "POST",
         path: "/chat",
-        body: JSON.stringify({ message: QUESTION }),
+        body: PROMPTLAB_CHAT_BODY,
         setupRequest: (request) => ({
           ...request,
           headers: { "content-type": "application/json", "x-api-key": stack.users[keyIndex++ % stack.users.length]!.key },
@@ -67,15 +67,7 @@ export async function runThroughputBench(options: ThroughputOptions) {
     timeout: 30,
     method: "POST",
     headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
-    body: JSON.stringify({
-      model: "gpt-4o-mini",
-      messages: [
-        { role: "system", content: "You are a helpful assistant. Answer briefly." },
-        { role: "user", content: QUESTION },
-      ],
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+    body: DIRECT_COMPLETION_BODY,
   });
 
   const load = { promptlab: chats(stack.url), baseline, ...(before ? { before: chats(before.url) } : {}) } as Record<Side, (seconds: number) => autocannon.Options>;

@@ -15,10 +15,10 @@ import { encoderFor, resolveEncoding, warmEncoders } from "../sidecar/encodings.
 import { piecewiseTextCounter } from "../sidecar/piecewise-counter.ts";
 import { tiktokenTextCounter } from "../sidecar/token-count.ts";
 import { freePort } from "../src/testing/free-port.ts";
-import { createPool } from "./lib/open-loop.ts";
+import { createPool, openLoop } from "./lib/open-loop.ts";
 import { spawnNode, waitForHealthy } from "./lib/processes.ts";
 import { flags, isMain, numberList, ROOT, writeResult } from "./lib/results.ts";
-import { compare, promptlabFirst, sleep, summarize, target } from "./lib/stats.ts";
+import { compare, promptlabFirst, summarize, target } from "./lib/stats.ts";
 
 export interface TokensOptions {
   rate: number;
@@ -83,41 +83,24 @@ interface SidecarRound {
 }
 
 async function sidecarRound(pool: ReturnType<typeof createPool>, origin: string, body: () => string, options: TokensOptions): Promise<SidecarRound> {
-  const intervalMs = 1000 / options.rate;
-  const total = Math.floor(options.roundSeconds * options.rate);
-  const latencies: number[] = [];
-  const pending: Array<Promise<void>> = [];
-  let errors = 0;
-  let skipped = 0;
-  let inFlight = 0;
-  const started = performance.now();
-  for (let index = 0; index < total; ) {
-    const due = Math.min(total, Math.floor((performance.now() - started) / intervalMs) + 1);
-    for (; index < due; index++) {
-      if (inFlight >= options.maxInFlight) {
-        skipped++;
-        continue;
-      }
-      inFlight++;
+  // Each call resolves with its latency, or null for an error.
+  const { results, skipped, elapsedMs } = await openLoop({
+    ratePerSecond: options.rate,
+    durationMs: options.roundSeconds * 1000,
+    maxInFlight: options.maxInFlight,
+    send: async () => {
       const sent = performance.now();
-      pending.push(
-        pool
-          .request({ origin, path: "/count", method: "POST", headers: { "content-type": "application/json" }, body: body(), headersTimeout: 10_000, bodyTimeout: 10_000 })
-          .then(async (response) => {
-            const json = (await response.body.json()) as { tokens?: unknown };
-            if (response.statusCode === 200 && typeof json.tokens === "number") latencies.push(performance.now() - sent);
-            else errors++;
-          })
-          .catch(() => {
-            errors++;
-          })
-          .finally(() => inFlight--),
-      );
-    }
-    await sleep(Math.max(0, started + index * intervalMs - performance.now()));
-  }
-  await Promise.all(pending);
-  return { latencies, errors, skipped, achievedPerSecond: Math.round(latencies.length / ((performance.now() - started) / 1000)) };
+      try {
+        const response = await pool.request({ origin, path: "/count", method: "POST", headers: { "content-type": "application/json" }, body: body(), headersTimeout: 10_000, bodyTimeout: 10_000 });
+        const json = (await response.body.json()) as { tokens?: unknown };
+        return response.statusCode === 200 && typeof json.tokens === "number" ? performance.now() - sent : null;
+      } catch {
+        return null;
+      }
+    },
+  });
+  const latencies = results.filter((latency): latency is number => latency !== null);
+  return { latencies, errors: results.length - latencies.length, skipped, achievedPerSecond: Math.round(latencies.length / (elapsedMs / 1000)) };
 }
 
 // The sidecar's counter without its count cache; its piece memo lives as long as this process.
