@@ -29,8 +29,7 @@ export class AnswerStream {
   readonly first: Promise<IteratorResult<CompletionEvent>>;
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  private callerAborted = false;
-  private callerReason: unknown = undefined;
+  private callerStop: { reason: unknown } | null = null;
   private deadlinePassed = false;
 
   constructor(
@@ -58,10 +57,7 @@ export class AnswerStream {
   };
 
   private stopForCaller(reason: unknown): void {
-    if (!this.callerAborted) {
-      this.callerAborted = true;
-      this.callerReason = reason;
-    }
+    this.callerStop ??= { reason };
     this.controller.abort(reason);
   }
 
@@ -72,7 +68,7 @@ export class AnswerStream {
 
   /** The caller stopped the answer (the answer is then incomplete, not failed), and why. */
   get stoppedByCaller(): { reason: unknown } | null {
-    return this.callerAborted ? { reason: this.callerReason } : null;
+    return this.callerStop;
   }
 
   get deadlineReached(): boolean {
