@@ -35,7 +35,12 @@ const piece = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 6 }),
   fc.string({ unit: "binary", maxLength: 4 }),
 );
-const text = fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join(""));
+// Characters past U+2FFFF include ones assigned only in the newest Unicode,
+// where Node's ICU and tiktoken's regex disagree (documented in pretokenize.ts).
+const text = fc
+  .array(piece, { maxLength: 40 })
+  .map((pieces) => pieces.join(""))
+  .filter((sample) => [...sample].every((char) => char.codePointAt(0)! <= 0x2ffff));
 
 describe("piecewiseTextCounter", () => {
   it("uses tiktoken's own split patterns", () => {
