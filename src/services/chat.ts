@@ -18,6 +18,7 @@ import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-confi
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
 import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
 import { AnswerStream } from "./answer-stream.ts";
+import { AnswerText } from "./answer-text.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
@@ -310,7 +311,7 @@ export async function runChat(
   const { answer } = prepared;
 
   let served = { provider: deps.provider.name, model: prepared.model, fallback: false };
-  let content = "";
+  const answerText = new AnswerText();
   let timeToFirstTokenMs: number | null = null;
   let usage: { tokensIn: number; tokensOut: number } | null = null;
   let status: ChatOutcome["status"] = "complete";
@@ -327,7 +328,7 @@ export async function runChat(
         continue;
       }
       timeToFirstTokenMs ??= Math.round(performance.now() - startedAt);
-      content += event.text;
+      answerText.append(event.text);
       onDelta(event.text);
     }
     // A provider may end its stream quietly when its signal aborts, so a clean
@@ -350,6 +351,7 @@ export async function runChat(
   }
 
   const latencyMs = Math.round(performance.now() - startedAt);
+  const content = answerText.toString();
   const tokensIn = usage?.tokensIn ?? prepared.preEstimatedTokens;
   const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(served.model, content)).tokens : 0);
   const { costUsd } = await deps.tokenCounter.price(served.model, tokensIn, tokensOut);
