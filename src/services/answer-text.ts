@@ -2,7 +2,8 @@
 // A server holds one per open stream until the answer is stored, and a long
 // answer is tens of kilobytes: as strings, that is heap every garbage
 // collection walks, and one string header per delta on top. Off-heap it is one
-// buffer that grows by doubling, read back into a string once, at the end.
+// buffer that grows by half again (on average under a fifth of it unused,
+// against 28% when doubling), read back into a string once, at the end.
 
 const INITIAL_BYTES = 1024;
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
@@ -27,8 +28,10 @@ export class AnswerText {
       text = text.slice(0, -1);
     }
     if (text.length === 0) return;
-    const needed = this.used + Buffer.byteLength(text, "utf8");
-    if (!this.bytes || needed > this.bytes.length) this.grow(needed);
+    // Three bytes per UTF-16 unit is UTF-8's most, so the write cannot fall short,
+    // without measuring the text first (Buffer.byteLength showed in the profile).
+    const room = this.used + text.length * 3;
+    if (!this.bytes || room > this.bytes.length) this.grow(room);
     this.used += this.bytes!.write(text, this.used, "utf8");
   }
 
@@ -40,7 +43,7 @@ export class AnswerText {
 
   private grow(atLeast: number): void {
     let size = this.bytes?.length || INITIAL_BYTES;
-    while (size < atLeast) size *= 2;
+    while (size < atLeast) size = Math.ceil(size * 1.5);
     // Not from Node's shared pool: a pooled slice would keep a whole 8 KB slab alive.
     const next = Buffer.allocUnsafeSlow(size);
     this.bytes?.copy(next, 0, 0, this.used);
