@@ -156,6 +156,8 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
       : { path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench" }, body: directBody };
 
   const idle = kind === "promptlab" ? await stack.runtime("?gc=1&reset=1") : null;
+  // The idle snapshot is the other side of a diff: bench/heap-diff.ts shows what each stream adds.
+  if (kind === "promptlab" && options.heapSnapshot) await writeHeapSnapshot(stack, path.join(RESULTS_DIR, `streams-${n}-idle.heapsnapshot.tmp`));
   let streaming = 0;
   let allStreaming!: () => void;
   const everyoneStreaming = new Promise<void>((resolve) => (allStreaming = resolve));
@@ -198,7 +200,8 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
       const file = path.join(RESULTS_DIR, `streams-${n}.heapsnapshot.tmp`);
       await writeHeapSnapshot(stack, file);
     }
-    // The answer text each stream holds so far is data the server must keep (it stores the answer at the end).
+    // The answer text each stream holds so far is data the server must keep (it stores the answer at
+    // the end); the server holds it off the JS heap (AnswerText), so it shows in external, not heap.
     answerCharsPerStream = (live.reduce((sum, s) => sum + s.deltas, 0) / n) * options.chunkChars;
     const gcStart = performance.now();
     withStreams = await stack.runtime("?gc=1");
@@ -238,9 +241,6 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
           server_open_files_at_plateau: serverFds,
           heap_bytes_per_stream: plateauReached ? perStream(withStreams.memory.heap_used - idle.memory.heap_used) : null,
           answer_text_bytes_per_stream: plateauReached ? Math.round(answerCharsPerStream) : null,
-          heap_bytes_per_stream_besides_answer_text: plateauReached
-            ? perStream(withStreams.memory.heap_used - idle.memory.heap_used) - Math.round(answerCharsPerStream)
-            : null,
           rss_bytes_per_stream: plateauReached ? perStream(withStreams.memory.rss - idle.memory.rss) : null,
           external_bytes_per_stream: plateauReached ? perStream(withStreams.memory.external - idle.memory.external) : null,
           memory_mib: {
