@@ -124,6 +124,31 @@ describe("OpenAiProvider", () => {
     expect(events.length).toBeLessThan(50);
   });
 
+  it("cuts the upstream request when its reader stops early", async () => {
+    upstream.reset({ chunks: 50, delayBetweenMs: 20 });
+    const events: CompletionEvent[] = [];
+    for await (const event of provider.stream(request())) {
+      events.push(event);
+      if (events.length === 2) break;
+    }
+    expect(await upstream.requests[0]!.aborted).toBe(true);
+    expect(events).toHaveLength(2);
+  });
+
+  it("loses nothing when its reader falls far behind, and keeps the order", async () => {
+    // Far more events than it buffers before it stops reading the socket, all sent at once.
+    upstream.reset({ chunks: 2_000, delayBetweenMs: 0, chunkText: (i: number) => `<${i}>` });
+    const iterator = provider.stream(request())[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const texts = [first.value.text];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      if (next.value.type === "delta") texts.push(next.value.text);
+      if (texts.length % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(texts).toEqual(Array.from({ length: 2_000 }, (_, i) => `<${i}>`));
+  });
+
   it("joins a character split between two network chunks", async () => {
     const bytes = Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "naïve 🌍" } }] })}\n\n`);
     const split = bytes.indexOf(Buffer.from("🌍")) + 2;
