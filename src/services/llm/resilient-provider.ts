@@ -122,19 +122,32 @@ export class ResilientProvider implements LlmProvider {
   }
 
   private async open(guarded: Guarded, request: CompletionRequest): Promise<Opened> {
-    return guarded.policy.execute(async ({ signal }) => {
-      const attemptSignal = AbortSignal.any([signal, request.signal]);
+    return guarded.policy.execute(async ({ signal: firstTokenSignal }) => {
+      // The attempt stops when the caller's signal fires (for the whole answer)
+      // or the first-token timeout does (until the first event). Two listeners
+      // rather than AbortSignal.any, whose WeakRef bookkeeping per call showed in
+      // the CPU profiles and in every open stream's heap.
+      const attempt = new AbortController();
+      const stopForCaller = () => attempt.abort(request.signal.reason);
+      const stopForTimeout = () => attempt.abort(firstTokenSignal.reason);
+      if (request.signal.aborted) stopForCaller();
+      else request.signal.addEventListener("abort", stopForCaller, { once: true });
+      if (firstTokenSignal.aborted) stopForTimeout();
+      else firstTokenSignal.addEventListener("abort", stopForTimeout, { once: true });
       try {
         const iterator = guarded.route.provider
-          .stream({ ...request, model: guarded.route.model ?? request.model, signal: attemptSignal })
+          .stream({ ...request, model: guarded.route.model ?? request.model, signal: attempt.signal })
           [Symbol.asyncIterator]();
         const first = await iterator.next();
         // A provider may end quietly on abort: an end with nothing sent is a failure, not an empty answer.
-        attemptSignal.throwIfAborted();
+        attempt.signal.throwIfAborted();
         return { iterator, first };
       } catch (error) {
+        request.signal.removeEventListener("abort", stopForCaller);
         if (request.signal.aborted) throw new CallerAbortedError("caller aborted");
         throw error;
+      } finally {
+        firstTokenSignal.removeEventListener("abort", stopForTimeout);
       }
     });
   }
