@@ -155,9 +155,10 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
       ? { path: "/chat", headers: { "x-api-key": stack.users[index % stack.users.length]!.key }, body: JSON.stringify({ message: "Stream a long answer, please." }) }
       : { path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench" }, body: directBody };
 
-  const idle = kind === "promptlab" ? await stack.runtime("?gc=1&reset=1") : null;
   // The idle snapshot is the other side of a diff: bench/heap-diff.ts shows what each stream adds.
+  // Taken before the idle reading, so its pause is not in the ramp's loop-delay figures.
   if (kind === "promptlab" && options.heapSnapshot) await writeHeapSnapshot(stack, path.join(RESULTS_DIR, `streams-${n}-idle.heapsnapshot.tmp`));
+  const idle = kind === "promptlab" ? await stack.runtime("?gc=1&reset=1") : null;
   let streaming = 0;
   let allStreaming!: () => void;
   const everyoneStreaming = new Promise<void>((resolve) => (allStreaming = resolve));

@@ -135,7 +135,8 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
     }
     if (this.failure) return;
     this.parser.feed(this.decoder.decode(chunk, { stream: true }));
-    if (!this.failure && this.queue.length - this.head >= HIGH_WATER_EVENTS) controller.pause();
+    // After a failure in this chunk (the request is aborted), undici must not parse the rest of it.
+    if (this.failure || this.queue.length - this.head >= HIGH_WATER_EVENTS) controller.pause();
     this.wake();
   }
 
@@ -158,6 +159,7 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
   // The reader's side.
 
   next(): Promise<IteratorResult<CompletionEvent>> {
+    if (this.waiting) return Promise.reject(new Error("CompletionCall is read one event at a time"));
     if (this.closed) return Promise.resolve(DONE);
     if (this.head < this.queue.length) return Promise.resolve({ done: false, value: this.take() });
     if (this.failure) return Promise.reject(this.failure.error);
@@ -167,10 +169,13 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
 
   /** The reader stopped early: the rest of the answer is not wanted, so the request is cut. */
   return(): Promise<IteratorResult<CompletionEvent>> {
-    this.fail(new ReaderStoppedError());
     this.closed = true;
     this.queue = [];
     this.head = 0;
+    const waiting = this.waiting;
+    this.waiting = null;
+    this.fail(new ReaderStoppedError());
+    waiting?.resolve(DONE);
     return Promise.resolve(DONE);
   }
 
@@ -202,6 +207,10 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
   }
 
   private readonly onAbort = (): void => {
+    // Whoever aborted wants nothing more: the events not yet read are dropped
+    // (a hung-up client, a passed deadline), unlike a failure on the wire.
+    this.queue = [];
+    this.head = 0;
     this.fail(this.signal.reason);
   };
 

@@ -135,6 +135,27 @@ describe("OpenAiProvider", () => {
     expect(events).toHaveLength(2);
   });
 
+  it("gives its reader nothing more once the caller aborts, however much had arrived", async () => {
+    upstream.reset({ chunks: 500, delayBetweenMs: 0 });
+    const controller = new AbortController();
+    const iterator = provider.stream(request({ signal: controller.signal }))[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const reason = new Error("client hung up");
+    controller.abort(reason);
+    await expect(iterator.next()).rejects.toBe(reason);
+  });
+
+  it("ends a read still waiting when its reader stops", async () => {
+    upstream.reset({ chunks: 3, delayBeforeFirstMs: 2_000 });
+    const iterator = provider.stream(request())[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await expect.poll(() => upstream.requests.length).toBe(1);
+    await iterator.return!();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(await upstream.requests[0]!.aborted).toBe(true);
+  });
+
   it("loses nothing when its reader falls far behind, and keeps the order", async () => {
     // Far more events than it buffers before it stops reading the socket, all sent at once.
     upstream.reset({ chunks: 2_000, delayBetweenMs: 0, chunkText: (i: number) => `<${i}>` });
