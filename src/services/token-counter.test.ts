@@ -1,5 +1,5 @@
 // The sidecar client against a real sidecar, a closed port, a server that
-// never answers, and no sidecar at all: callers must always get an answer.
+// never answers, one that stalls mid-body, and no sidecar at all: callers must always get an answer.
 import type { Server } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { pino, type Logger } from "pino";
@@ -176,6 +176,39 @@ describe("with a sidecar that accepts and never answers", () => {
     const startedAt = performance.now();
     expect(await counter.price("gpt-4o", 1000, 500)).toEqual({ costUsd: "0.0075000000", source: "local" });
     expect(performance.now() - startedAt).toBeLessThan(50);
+  });
+});
+
+describe("with a sidecar that sends its headers and stalls the body", () => {
+  let stalling: TcpServer;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    stalling = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.once("data", () => {
+        socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n{\"tokens\":");
+      });
+    });
+    await listen(stalling);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => stalling.close(resolve));
+  });
+
+  it("falls back once the body has been late for the timeout", async () => {
+    const timeoutMs = 200;
+    const { log, lines } = captureLogger();
+    const counter = createTokenCounter({ baseUrl: `http://127.0.0.1:${portOf(stalling)}`, timeoutMs, log });
+    const startedAt = performance.now();
+    expect(await counter.countText("gpt-4o", birthday)).toEqual({ tokens: 3, source: "fallback" });
+    const elapsed = performance.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 20);
+    expect(elapsed).toBeLessThan(timeoutMs + 250);
+    expect(lines[0]).toMatchObject({ reason: "timeout" });
   });
 });
 
