@@ -67,4 +67,26 @@ describe("AnswerStream", () => {
     await expect(answer.events.next()).rejects.toBe(reason);
     expect(answer.stoppedByCaller).toBeNull();
   });
+
+  it("releases an answer read to its end without aborting it, and drops its timer and listeners", async () => {
+    const shortProvider: LlmProvider = {
+      name: "short",
+      async *stream() {
+        yield { type: "delta", text: "Hi" };
+      },
+    };
+    const shutdown = new AbortController();
+    const answer = new AnswerStream(shortProvider, request, [shutdown.signal], 30);
+    let next = await answer.first;
+    while (!next.done) next = await answer.events.next();
+    answer.markReadToEnd();
+    answer.release();
+    expect(answer.signal.aborted).toBe(false);
+    shutdown.abort(new Error("shutting down"));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Neither the shutdown nor the deadline reaches an answer already released.
+    expect(answer.signal.aborted).toBe(false);
+    expect(answer.stoppedByCaller).toBeNull();
+    expect(answer.deadlineReached).toBe(false);
+  });
 });

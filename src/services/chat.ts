@@ -331,6 +331,7 @@ export async function runChat(
       answerText.append(event.text);
       onDelta(event.text);
     }
+    answer.markReadToEnd();
     // A provider may end its stream quietly when its signal aborts, so a clean
     // loop exit does not yet mean the answer is complete.
     answer.signal.throwIfAborted();
