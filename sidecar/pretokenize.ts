@@ -36,7 +36,7 @@ export function toJavaScriptPattern(tiktokenPattern: string): string {
   return translated;
 }
 
-/** A global, Unicode-aware splitter; callers reset lastIndex before each text. */
+/** A global, Unicode-aware splitter: `text.match(splitter)` gives the pieces (match() starts each text from its beginning). */
 export function pretokenizer(encoding: EncodingName): RegExp {
   return new RegExp(toJavaScriptPattern(TIKTOKEN_PATTERNS[encoding]), "gu");
 }
