@@ -16,8 +16,8 @@ export class Lifecycle {
   private idle: Array<() => void> = [];
 
   constructor() {
-    // Every open chat listens on the stop signal (and removes its listener when
-    // it ends): thousands of listeners are expected, not a leak.
+    // Open chats listen through services/abort-fanout.ts (one listener for all
+    // of them); other listeners may still add up with the load, not as a leak.
     setMaxListeners(0, this.controller.signal);
   }
 

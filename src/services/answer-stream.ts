@@ -5,6 +5,7 @@
 // with plain listeners and one timer, instead of AbortSignal.any and
 // AbortSignal.timeout, whose WeakRef bookkeeping showed in the CPU profiles
 // and in the heap of every open stream.
+import { onAbort } from "./abort-fanout.ts";
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./llm/provider.ts";
 
 /** The reason the provider call sees when the whole-answer deadline passes. */
@@ -32,29 +33,28 @@ export class AnswerStream {
   private callerStop: { reason: unknown } | null = null;
   private deadlinePassed = false;
   private readToEnd = false;
+  private readonly stopListening: Array<() => void>;
 
   constructor(
     provider: LlmProvider,
     request: Omit<CompletionRequest, "signal">,
-    private readonly callerSignals: readonly AbortSignal[],
+    callerSignals: readonly AbortSignal[],
     timeoutMs: number,
   ) {
     this.timer = setTimeout(() => {
       this.deadlinePassed = true;
       this.controller.abort(new StreamDeadlineError(timeoutMs));
     }, timeoutMs);
-    for (const signal of callerSignals) {
-      if (signal.aborted) this.stopForCaller(signal.reason);
-      else signal.addEventListener("abort", this.onCallerAbort, { once: true });
-    }
+    // Through the fan-out: the shutdown signal is shared by every open stream.
+    this.stopListening = callerSignals.map((signal) => onAbort(signal, this.onCallerAbort));
     this.events = provider.stream({ ...request, signal: this.controller.signal })[Symbol.asyncIterator]();
     this.first = this.events.next();
     // Observed by whoever consumes the answer; if preparation fails first, nobody will, and the rejection is expected.
     this.first.catch(() => {});
   }
 
-  private readonly onCallerAbort = (event: Event): void => {
-    this.stopForCaller((event.target as AbortSignal).reason);
+  private readonly onCallerAbort = (reason: unknown): void => {
+    this.stopForCaller(reason);
   };
 
   private stopForCaller(reason: unknown): void {
@@ -97,6 +97,6 @@ export class AnswerStream {
   release(): void {
     if (!this.readToEnd && !this.controller.signal.aborted) this.controller.abort(new AnswerReleasedError());
     clearTimeout(this.timer);
-    for (const signal of this.callerSignals) signal.removeEventListener("abort", this.onCallerAbort);
+    for (const stop of this.stopListening) stop();
   }
 }
