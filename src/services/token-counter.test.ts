@@ -30,6 +30,24 @@ function listen(server: Server | TcpServer): Promise<void> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 }
 
+/** A raw TCP server whose connections are tracked, so close() also ends the ones a test left hanging. */
+async function startRawServer(onSocket: (socket: Socket) => void = () => {}): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  await listen(server);
+  return {
+    url: `http://127.0.0.1:${portOf(server)}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 const birthday = "お誕生日おめでとう"; // 8 tokens in o200k_base, 9 characters
 const chat: ChatMessage[] = [
   { role: "system", content: "You are terse." },
@@ -133,26 +151,18 @@ describe("with nothing listening", () => {
 });
 
 describe("with a sidecar that accepts and never answers", () => {
-  let blackHole: TcpServer;
-  const sockets = new Set<Socket>();
+  let blackHole: Awaited<ReturnType<typeof startRawServer>>;
 
   beforeAll(async () => {
-    blackHole = createTcpServer((socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-    });
-    await listen(blackHole);
+    blackHole = await startRawServer();
   });
 
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => blackHole.close(resolve));
-  });
+  afterAll(() => blackHole.close());
 
   it("falls back within the timeout plus a small margin", async () => {
     const timeoutMs = 200;
     const { log, lines } = captureLogger();
-    const counter = createTokenCounter({ baseUrl: `http://127.0.0.1:${portOf(blackHole)}`, timeoutMs, log });
+    const counter = createTokenCounter({ baseUrl: blackHole.url, timeoutMs, log });
 
     const cases: Array<[() => Promise<unknown>, unknown]> = [
       [() => counter.countText("gpt-4o", birthday), { tokens: 3, source: "fallback" }],
@@ -172,7 +182,7 @@ describe("with a sidecar that accepts and never answers", () => {
 
   it("prices without waiting for it", async () => {
     const { log } = captureLogger();
-    const counter = createTokenCounter({ baseUrl: `http://127.0.0.1:${portOf(blackHole)}`, timeoutMs: 200, log });
+    const counter = createTokenCounter({ baseUrl: blackHole.url, timeoutMs: 200, log });
     const startedAt = performance.now();
     expect(await counter.price("gpt-4o", 1000, 500)).toEqual({ costUsd: "0.0075000000", source: "local" });
     expect(performance.now() - startedAt).toBeLessThan(50);
@@ -180,29 +190,22 @@ describe("with a sidecar that accepts and never answers", () => {
 });
 
 describe("with a sidecar that sends its headers and stalls the body", () => {
-  let stalling: TcpServer;
-  const sockets = new Set<Socket>();
+  let stalling: Awaited<ReturnType<typeof startRawServer>>;
 
   beforeAll(async () => {
-    stalling = createTcpServer((socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
+    stalling = await startRawServer((socket) => {
       socket.once("data", () => {
         socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n{\"tokens\":");
       });
     });
-    await listen(stalling);
   });
 
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => stalling.close(resolve));
-  });
+  afterAll(() => stalling.close());
 
   it("falls back once the body has been late for the timeout", async () => {
     const timeoutMs = 200;
     const { log, lines } = captureLogger();
-    const counter = createTokenCounter({ baseUrl: `http://127.0.0.1:${portOf(stalling)}`, timeoutMs, log });
+    const counter = createTokenCounter({ baseUrl: stalling.url, timeoutMs, log });
     const startedAt = performance.now();
     expect(await counter.countText("gpt-4o", birthday)).toEqual({ tokens: 3, source: "fallback" });
     const elapsed = performance.now() - startedAt;
