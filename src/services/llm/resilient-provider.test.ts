@@ -78,6 +78,19 @@ describe("ResilientProvider", () => {
     expect(secondary.requests).toHaveLength(0);
   });
 
+  it("hands out the first event once, after served, and cuts the request when the reader stops early", async () => {
+    primary.reset({ chunks: 20, delayBetweenMs: 20 });
+    const events: CompletionEvent[] = [];
+    for await (const event of make({}).stream({ model: "m", messages: [], parameters: {}, signal: new AbortController().signal })) {
+      events.push(event);
+      if (events.length === 3) break;
+    }
+    expect(events.map((e) => e.type)).toEqual(["served", "delta", "delta"]);
+    const [first, second] = events.slice(1) as Array<{ text: string }>;
+    expect(first!.text).not.toBe(second!.text);
+    expect(await primary.requests[0]!.aborted).toBe(true);
+  });
+
   it("opens the circuit after consecutive failures, skips the provider, and half-opens after the cooldown", async () => {
     primary.reset({ failStatus: 500 });
     const provider = make({ maxAttempts: 1, breakerFailures: 3, breakerHalfOpenAfterMs: 300 }, false);

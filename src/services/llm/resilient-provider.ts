@@ -124,16 +124,14 @@ export class ResilientProvider implements LlmProvider {
   private async open(guarded: Guarded, request: CompletionRequest): Promise<Opened> {
     return guarded.policy.execute(async ({ signal: firstTokenSignal }) => {
       // The attempt stops when the caller's signal fires (for the whole answer)
-      // or the first-token timeout does (until the first event). Two listeners
+      // or the first-token timeout does (until the first event). Listeners
       // rather than AbortSignal.any, whose WeakRef bookkeeping per call showed in
-      // the CPU profiles and in every open stream's heap.
+      // the CPU profiles and in every open stream's heap; each made by
+      // `follow`, so the caller's listener, which lives as long as the answer,
+      // does not keep the timeout's signal alive with it.
       const attempt = new AbortController();
-      const stopForCaller = () => attempt.abort(request.signal.reason);
-      const stopForTimeout = () => attempt.abort(firstTokenSignal.reason);
-      if (request.signal.aborted) stopForCaller();
-      else request.signal.addEventListener("abort", stopForCaller, { once: true });
-      if (firstTokenSignal.aborted) stopForTimeout();
-      else firstTokenSignal.addEventListener("abort", stopForTimeout, { once: true });
+      const unfollowCaller = follow(request.signal, attempt);
+      const unfollowTimeout = follow(firstTokenSignal, attempt);
       try {
         const iterator = guarded.route.provider
           .stream({ ...request, model: guarded.route.model ?? request.model, signal: attempt.signal })
@@ -143,22 +141,29 @@ export class ResilientProvider implements LlmProvider {
         attempt.signal.throwIfAborted();
         return { iterator, first };
       } catch (error) {
-        request.signal.removeEventListener("abort", stopForCaller);
+        unfollowCaller();
         if (request.signal.aborted) throw new CallerAbortedError("caller aborted");
         throw error;
       } finally {
-        firstTokenSignal.removeEventListener("abort", stopForTimeout);
+        unfollowTimeout();
       }
     });
   }
 
-  async *stream(request: CompletionRequest): AsyncIterable<CompletionEvent> {
+  /** The first provider that starts answering, in order, with the event that says which it is. */
+  private async openFirstWorking(request: CompletionRequest): Promise<Opened & { served: CompletionEvent }> {
     const causes: unknown[] = [];
     for (const [index, guarded] of this.routes.entries()) {
       request.signal.throwIfAborted();
-      let opened: Opened;
       try {
-        opened = await this.open(guarded, request);
+        const opened = await this.open(guarded, request);
+        const served: CompletionEvent = {
+          type: "served",
+          provider: guarded.route.provider.name,
+          model: guarded.route.model ?? request.model,
+          fallback: index > 0,
+        };
+        return { ...opened, served };
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason as Error;
         causes.push(error);
@@ -166,21 +171,80 @@ export class ResilientProvider implements LlmProvider {
           { event: "provider_failed", provider: guarded.route.provider.name, err: error, next: this.routes[index + 1]?.route.provider.name ?? null },
           "provider failed before the first token",
         );
-        continue;
-      }
-      yield {
-        type: "served",
-        provider: guarded.route.provider.name,
-        model: guarded.route.model ?? request.model,
-        fallback: index > 0,
-      };
-      if (!opened.first.done) yield opened.first.value;
-      for (;;) {
-        const next = await opened.iterator.next();
-        if (next.done) return;
-        yield next.value;
       }
     }
     throw new AllProvidersFailedError(causes);
+  }
+
+  stream(request: CompletionRequest): AsyncIterable<CompletionEvent> {
+    return new FailoverStream(() => this.openFirstWorking(request));
+  }
+}
+
+/** Makes `target` abort with `source`'s reason; returns the function that stops following. */
+function follow(source: AbortSignal, target: AbortController): () => void {
+  const stop = () => target.abort(source.reason);
+  if (source.aborted) {
+    stop();
+    return () => {};
+  }
+  source.addEventListener("abort", stop, { once: true });
+  return () => source.removeEventListener("abort", stop);
+}
+
+/**
+ * The `served` event, then the answering provider's own events, read straight
+ * from its iterator: an async generator here would add a generator object per
+ * open stream and a promise and a microtask hop per event, and it held the
+ * first event for the whole answer. Read one event at a time.
+ */
+class FailoverStream implements AsyncIterableIterator<CompletionEvent> {
+  private iterator: AsyncIterator<CompletionEvent> | null = null;
+  /** The provider's first event, read while opening, handed out after `served`. */
+  private first: IteratorResult<CompletionEvent> | null = null;
+  private finished = false;
+
+  constructor(private readonly openFirstWorking: () => Promise<Opened & { served: CompletionEvent }>) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<CompletionEvent>> {
+    if (this.finished) return Promise.resolve({ done: true, value: undefined });
+    if (this.iterator === null) return this.start();
+    const first = this.first;
+    if (first) {
+      this.first = null;
+      return Promise.resolve(first);
+    }
+    return this.iterator.next();
+  }
+
+  /** The reader stopped early: the answering provider's call is cut. */
+  async return(): Promise<IteratorResult<CompletionEvent>> {
+    this.finished = true;
+    this.first = null;
+    await this.iterator?.return?.();
+    return { done: true, value: undefined };
+  }
+
+  private async start(): Promise<IteratorResult<CompletionEvent>> {
+    try {
+      const { iterator, first, served } = await this.openFirstWorking();
+      if (this.finished) {
+        // The reader stopped while the provider was being opened.
+        await iterator.return?.();
+        return { done: true, value: undefined };
+      }
+      this.iterator = iterator;
+      // A provider that ended without a word gave an empty answer.
+      if (first.done) this.finished = true;
+      else this.first = first;
+      return { done: false, value: served };
+    } catch (error) {
+      this.finished = true;
+      throw error;
+    }
   }
 }
