@@ -21,6 +21,8 @@ import { errorHeaders } from "./trpc/init.ts";
 import { appRouter } from "./trpc/router.ts";
 
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Routes whose answers may stream for minutes; they set x-request-id themselves. */
+const STREAMED_ANSWER_PATHS = new Set(["/chat", "/v1/chat/completions"]);
 
 function traceIdOf(req: IncomingMessage): string {
   const sent = req.headers["x-request-id"];
@@ -96,7 +98,11 @@ export function createApp(deps: AppDeps): http.Server {
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const traceId = traceIdOf(req);
-    res.setHeader("x-request-id", traceId);
+    // Streamed answers send it with their own head, as does every error (below):
+    // a header set before writeHead makes Node keep all of the response's
+    // headers in a table for the response's whole life, about 1 KB of every
+    // open stream's heap.
+    if (!STREAMED_ANSWER_PATHS.has((req.url ?? "/").split("?", 1)[0]!)) res.setHeader("x-request-id", traceId);
     const log = deps.log.child({ trace_id: traceId });
     const corsAllowed = applyCors(req, res, deps.config.CORS_ORIGINS);
     if (req.method === "OPTIONS") {
@@ -112,7 +118,10 @@ export function createApp(deps: AppDeps): http.Server {
         );
       });
     }
-    route(req, res, traceId, log).catch((error: unknown) => sendError(res, error, log));
+    route(req, res, traceId, log).catch((error: unknown) => {
+      if (!res.headersSent) res.setHeader("x-request-id", traceId);
+      sendError(res, error, log);
+    });
   });
 
   // Above common load-balancer idle timeouts (60 s), so the balancer closes first.

@@ -1,6 +1,6 @@
 // One pino root logger. Requests get a child carrying trace_id. API keys, prompt
 // and message text are redacted by path so logs can be shipped anywhere.
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
@@ -23,12 +23,13 @@ export const redactPaths = [
   "*.systemPrompt",
 ];
 
-export function createLogger(options: { level: string; pretty?: boolean }): Logger {
+export function createLogger(options: { level: string; pretty?: boolean; destination?: DestinationStream }): Logger {
   const pretty = options.pretty ?? process.stdout.isTTY === true;
-  return pino({
+  const settings = {
     level: options.level,
     base: { service: "promptlab" },
     redact: { paths: redactPaths, censor: "[redacted]" },
-    ...(pretty ? { transport: { target: "pino-pretty", options: { colorize: true } } } : {}),
-  });
+    ...(pretty && !options.destination ? { transport: { target: "pino-pretty", options: { colorize: true } } } : {}),
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

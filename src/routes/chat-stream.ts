@@ -12,10 +12,11 @@ import { sendError } from "../http/respond.ts";
 import { SseStream } from "../http/sse.ts";
 import { parseInput } from "../http/validation.ts";
 import type { Logger } from "../logger.ts";
-import { chatInputSchema, ClientDisconnectedError, prepareChat, runChat } from "../services/chat.ts";
+import { chatInputSchema, prepareChat, runChat } from "../services/chat.ts";
 import { settleChat } from "../services/chat-settlement.ts";
 import { assertAllowed, rateLimitHeaders } from "../services/rate-limit.ts";
 import { apiKeyFrom } from "./api-key-header.ts";
+import { clientHangUp } from "./client-hang-up.ts";
 
 export function createChatRoute(deps: AppDeps) {
   const inputSchema = chatInputSchema(deps.config.MAX_MESSAGE_CHARS);
@@ -30,15 +31,13 @@ export function createChatRoute(deps: AppDeps) {
       assertAllowed(decision);
       await deps.tokenBudget.assertAvailable(user);
 
-      const requestLog = log.child({ user_id: user.id });
+      // The request's own logger (app.ts makes one per request) takes the user, rather than a child
+      // logger: that added an object and a prototype map to every open stream.
+      log.setBindings({ user_id: user.id });
+      const requestLog = log;
       const services = chatDeps(deps, requestLog);
-      // Abort the upstream call as soon as the client goes away; it starts inside prepareChat.
-      const disconnect = new AbortController();
-      res.on("close", () => {
-        if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
-      });
-      // A client hang-up or the end of the shutdown grace period stops the answer.
-      const prepared = await prepareChat(services, user, input, traceId, [disconnect.signal, deps.lifecycle.stopSignal]);
+      // A client hang-up or the end of the shutdown grace period stops the answer, which starts inside prepareChat.
+      const prepared = await prepareChat(services, user, input, traceId, [clientHangUp(res), deps.lifecycle.stopSignal]);
       requestLog.info(
         {
           pre_estimated_tokens: prepared.preEstimatedTokens,
@@ -52,7 +51,7 @@ export function createChatRoute(deps: AppDeps) {
         "chat started",
       );
 
-      sse = new SseStream(res, rateLimitHeaders(decision));
+      sse = new SseStream(res, { ...rateLimitHeaders(decision), "x-request-id": traceId });
       sse.send("meta", {
         conversation_id: prepared.conversationId,
         user_message_id: prepared.userMessageId,
@@ -100,6 +99,7 @@ export function createChatRoute(deps: AppDeps) {
         sse.send("error", { code: "internal_error", message: "The answer could not be completed." });
         sse.end();
       } else if (!sse) {
+        res.setHeader("x-request-id", traceId);
         sendError(res, error, log);
       }
     }

@@ -24,6 +24,19 @@ export class AnswerReleasedError extends Error {
   }
 }
 
+/**
+ * What stops an answer on its caller's behalf: an AbortSignal (the server's
+ * shutdown), or a watch on a one-off event such as the client hanging up,
+ * which calls `stop` when it happens and returns the function that stops
+ * watching. A watch costs a listener where an AbortController per request
+ * cost a signal, its listener tables and a fan-out entry: about 1 KB of
+ * every open stream's heap.
+ */
+export type CallerStop = AbortSignal | StopWatch;
+
+/** Calls `stop` with a reason when its event happens; returns the function that stops watching. */
+export type StopWatch = (stop: (reason: unknown) => void) => () => void;
+
 export class AnswerStream {
   readonly events: AsyncIterator<CompletionEvent>;
   /** The first event, asked for at once; whoever consumes the answer awaits it. */
@@ -38,15 +51,15 @@ export class AnswerStream {
   constructor(
     provider: LlmProvider,
     request: Omit<CompletionRequest, "signal">,
-    callerSignals: readonly AbortSignal[],
+    callerStops: readonly CallerStop[],
     timeoutMs: number,
   ) {
     this.timer = setTimeout(() => {
       this.deadlinePassed = true;
       this.controller.abort(new StreamDeadlineError(timeoutMs));
     }, timeoutMs);
-    // Through the fan-out: the shutdown signal is shared by every open stream.
-    this.stopListening = callerSignals.map((signal) => onAbort(signal, this.onCallerAbort));
+    // Signals through the fan-out: the shutdown signal is shared by every open stream.
+    this.stopListening = callerStops.map((stop) => (typeof stop === "function" ? stop(this.onCallerAbort) : onAbort(stop, this.onCallerAbort)));
     this.events = provider.stream({ ...request, signal: this.controller.signal })[Symbol.asyncIterator]();
     this.first = this.events.next();
     // Observed by whoever consumes the answer; if preparation fails first, nobody will, and the rejection is expected.

@@ -17,7 +17,7 @@ import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
 import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
-import { AnswerStream } from "./answer-stream.ts";
+import { AnswerStream, type CallerStop } from "./answer-stream.ts";
 import { AnswerText } from "./answer-text.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
@@ -184,7 +184,7 @@ export async function prepareChat(
   input: ChatInput | TranscriptChatInput,
   traceId: string,
   /** The caller going away or the server's shutdown deadline: the answer is then incomplete, not failed. */
-  callerSignals: readonly AbortSignal[],
+  callerStops: readonly CallerStop[],
 ): Promise<PreparedChat> {
   const plan = planOf(input, user, deps.defaultExperimentKey);
   if (plan.callerTurns.length === 0) throw new ValidationError("A chat needs at least one message.");
@@ -210,7 +210,7 @@ export async function prepareChat(
   // Started before the estimate and the write below, so its round trip overlaps
   // theirs instead of following them: with a real model, whose first token takes
   // hundreds of milliseconds, that hides both.
-  const answer = new AnswerStream(deps.provider, { model, messages: turns, parameters }, callerSignals, deps.streamTimeoutMs);
+  const answer = new AnswerStream(deps.provider, { model, messages: turns, parameters }, callerStops, deps.streamTimeoutMs);
   // Estimated once the prompt is built, so the figure covers the system prompt
   // and history too: that is what the provider will bill. The sidecar call, the
   // write below and the provider call are independent round trips, so they overlap.

@@ -3,6 +3,7 @@
 // in-process sidecar and the fake OpenAI upstream, listening on port 0.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { DestinationStream } from "pino";
 import { createApp } from "../app.ts";
 import { bootstrap, type Runtime } from "../bootstrap.ts";
 import { parseConfig } from "../config.ts";
@@ -41,6 +42,8 @@ export async function startTestApp(
     env?: Record<string, string>;
     /** Route the server's database connections through a proxy the test can cut. */
     proxyDatabase?: boolean;
+    /** Receives the server's log lines (at LOG_LEVEL, silent unless env or TEST_LOG_LEVEL says otherwise). */
+    logTo?: DestinationStream;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -73,7 +76,7 @@ export async function startTestApp(
     CLIENT_DIST_DIR: "dist/client",
     ...options.env,
   });
-  const log = createLogger({ level: config.LOG_LEVEL, pretty: false });
+  const log = createLogger({ level: config.LOG_LEVEL, pretty: false, ...(options.logTo ? { destination: options.logTo } : {}) });
   const runtime = await bootstrap(config, log);
   const server = createApp(runtime.deps);
   const port = await listen(server);

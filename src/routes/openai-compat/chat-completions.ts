@@ -14,11 +14,12 @@ import { readJsonBody } from "../../http/read-body.ts";
 import { sendJson } from "../../http/respond.ts";
 import { parseInput } from "../../http/validation.ts";
 import type { Logger } from "../../logger.ts";
-import { ClientDisconnectedError, prepareChat, runChat, type ChatOutcome } from "../../services/chat.ts";
+import { prepareChat, runChat, type ChatOutcome } from "../../services/chat.ts";
 import { settleChat } from "../../services/chat-settlement.ts";
 import { resolveModelName } from "../../services/gateway-models.ts";
 import { assertAllowed, rateLimitHeaders } from "../../services/rate-limit.ts";
 import { apiKeyFrom } from "../api-key-header.ts";
+import { clientHangUp } from "../client-hang-up.ts";
 import { ChunkStream } from "./chunk-stream.ts";
 import { openAiError, upstreamFailureError } from "./error-shape.ts";
 import { chatCompletionRequestSchema, toGatewayRequest } from "./request-schema.ts";
@@ -46,13 +47,11 @@ export function createChatCompletionsRoute(deps: AppDeps) {
     assertAllowed(decision);
     await deps.tokenBudget.assertAvailable(user);
 
-    const requestLog = log.child({ user_id: user.id, route: "gateway" });
+    // The request's own logger (app.ts makes one per request) takes the user, rather than a child
+    // logger: that added an object and a prototype map to every open stream.
+    log.setBindings({ user_id: user.id, route: "gateway" });
+    const requestLog = log;
     const services = chatDeps(deps, requestLog);
-    // Abort the upstream call as soon as the client goes away; it starts inside prepareChat.
-    const disconnect = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) disconnect.abort(new ClientDisconnectedError());
-    });
     const prepared = await prepareChat(
       services,
       user,
@@ -63,7 +62,8 @@ export function createChatCompletionsRoute(deps: AppDeps) {
         ...(request.user !== null ? { assignmentUnit: request.user } : {}),
       },
       traceId,
-      [disconnect.signal],
+      // A client hang-up stops the answer, which starts inside prepareChat.
+      [clientHangUp(res)],
     );
     requestLog.info(
       {
@@ -79,7 +79,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       "gateway chat started",
     );
 
-    const headers = { ...rateLimitHeaders(decision), ...promptlabHeaders(prepared) };
+    const headers = { ...rateLimitHeaders(decision), ...promptlabHeaders(prepared), "x-request-id": traceId };
     const meta = { id: completionId(prepared.assistantMessageId), created, model: prepared.model };
     const finish = async (outcome: ChatOutcome) => {
       await settleChat(deps.tokenBudget, user, outcome, requestLog, "gateway chat finished");

@@ -37,6 +37,8 @@ export function createOpenAiCompatRouter(deps: AppDeps) {
         `Invalid URL (${method} ${pathname}): the PromptLab gateway serves POST /v1/chat/completions and GET /v1/models.`,
       );
     } catch (error) {
+      // The streamed route sets it only with a head it sends itself (app.ts says why).
+      if (!res.headersSent) res.setHeader("x-request-id", traceId);
       sendOpenAiError(res, error, log);
     }
   };
