@@ -204,7 +204,12 @@ class FailoverStream implements AsyncIterableIterator<CompletionEvent> {
   private first: IteratorResult<CompletionEvent> | null = null;
   private finished = false;
 
-  constructor(private readonly openFirstWorking: () => Promise<Opened & { served: CompletionEvent }>) {}
+  /** Dropped once used: it holds the whole request (the prompt, every turn) for as long as the answer streams. */
+  private openFirstWorking: (() => Promise<Opened & { served: CompletionEvent }>) | null;
+
+  constructor(openFirstWorking: () => Promise<Opened & { served: CompletionEvent }>) {
+    this.openFirstWorking = openFirstWorking;
+  }
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -230,8 +235,11 @@ class FailoverStream implements AsyncIterableIterator<CompletionEvent> {
   }
 
   private async start(): Promise<IteratorResult<CompletionEvent>> {
+    const open = this.openFirstWorking;
+    if (!open) throw new Error("FailoverStream is read one event at a time");
+    this.openFirstWorking = null;
     try {
-      const { iterator, first, served } = await this.openFirstWorking();
+      const { iterator, first, served } = await open();
       if (this.finished) {
         // The reader stopped while the provider was being opened.
         await iterator.return?.();
