@@ -1,11 +1,12 @@
 // Child processes for the benchmarks: each part of the system under test runs
-// in its own process (server, sidecar, fake upstream), started as `node
-// --import tsx <entry>` so the pid we measure is the program itself, not a
+// in its own process (server, sidecar, fake upstream), started as `npm start`
+// starts the server (`node --import ./scripts/register-typescript.mjs <entry>`), so the pid we measure is the program itself, not a
 // wrapper. CPU time is read from /proc, so it covers any process we started.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { ROOT } from "./results.ts";
 import { sleep } from "./stats.ts";
+import { TYPESCRIPT_IMPORT } from "../../src/typescript-loader.ts";
 
 const CLOCK_TICKS_PER_SECOND = 100;
 const OUTPUT_KEPT_CHARS = 20_000;
@@ -24,7 +25,7 @@ export function spawnNode(
   options: { env: Record<string, string>; nodeFlags?: string[]; ipc?: boolean; cwd?: string },
 ): NodeProcess {
   const stdio: StdioOptions = options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"];
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", entry], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...TYPESCRIPT_IMPORT, entry], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
     stdio,

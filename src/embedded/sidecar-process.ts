@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../logger.ts";
+import { TYPESCRIPT_IMPORT } from "../typescript-loader.ts";
 
 const ENTRY = fileURLToPath(new URL("../../sidecar/index.ts", import.meta.url));
 
@@ -29,7 +30,7 @@ async function waitForHealth(url: string, deadlineMs: number): Promise<boolean> 
 export async function startSidecarProcess(options: { port: number; log: Logger }): Promise<SidecarProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   const log = options.log.child({ component: "sidecar-process" });
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+  const child: ChildProcess = spawn(process.execPath, [...TYPESCRIPT_IMPORT, ENTRY], {
     // One worker unless told otherwise: this is the one-command local setup, where
     // a worker per core would cost ~160 MB each and seconds of start-up.
     env: { SIDECAR_WORKERS: "1", ...process.env, SIDECAR_PORT: String(options.port), SIDECAR_HOST: "127.0.0.1" },

@@ -1,11 +1,12 @@
-// PromptLab as a separate OS process (src/index.ts under tsx's loader, the code
-// `npm start` runs), so a test can kill it with SIGKILL or stop it with SIGTERM
-// and look at what survived. Node runs the server itself, not the `tsx` CLI:
-// the CLI is a parent process, and SIGKILL on it would orphan the real server.
+// PromptLab as a separate OS process (src/index.ts under the module hooks
+// `npm start` uses), so a test can kill it with SIGKILL or stop it with SIGTERM
+// and look at what survived. Node runs the server itself, not a CLI wrapper:
+// a wrapper is a parent process, and SIGKILL on it would orphan the real server.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.ts";
+import { TYPESCRIPT_IMPORT } from "../typescript-loader.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -19,7 +20,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
+  const child = spawn(process.execPath, [...TYPESCRIPT_IMPORT, "src/index.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

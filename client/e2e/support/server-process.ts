@@ -1,9 +1,10 @@
-// The real PromptLab server as a child process (`node --import tsx
-// src/index.ts`), exactly as `npm start` runs it, with its output kept in a
+// The real PromptLab server as a child process (`node --import
+// ./scripts/register-typescript.mjs src/index.ts`), exactly as `npm start` runs it, with its output kept in a
 // log file for when a spec fails.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { TYPESCRIPT_IMPORT } from "../../../src/typescript-loader.ts";
 
 export interface ServerProcess {
   url: string;
@@ -35,7 +36,7 @@ export async function startServerProcess(options: {
   logPath: string;
 }): Promise<ServerProcess> {
   const log = createWriteStream(options.logPath);
-  const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
+  const child = spawn(process.execPath, [...TYPESCRIPT_IMPORT, "src/index.ts"], {
     cwd: options.rootDir,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

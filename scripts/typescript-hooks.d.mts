@@ -1,0 +1,3 @@
+import type { LoadHook } from "node:module";
+
+export declare const load: LoadHook;
