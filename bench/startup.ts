@@ -1,10 +1,11 @@
-// Benchmark 7, start-up: from spawning the start command (`node --import tsx
-// src/index.ts`, what `npm start` runs after its client-build check) to the
+// Benchmark 7, start-up: from spawning the start command (`node --import
+// ./scripts/register-typescript.mjs src/index.ts`, what `npm start` runs after
+// its client-build check) to the
 // first 200 from GET /health, in the embedded default (no DATABASE_URL, no
 // REDIS_URL, no LLM: embedded PostgreSQL in a fresh data folder, in-process
 // store, spawned sidecar, simulator). The first start creates the database;
 // the second and later starts are the target. The baseline is a bare
-// `node --import tsx` HTTP server answering /health, in alternating rounds.
+// HTTP server started the same way, answering /health, in alternating rounds.
 //   npm run bench:startup -- [--rounds=3]
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -69,7 +70,7 @@ export async function runStartupBench(options: StartupOptions) {
     return {
       options,
       method:
-        "spawn to the first 200 from /health (polled every 10 ms), embedded default in a fresh data folder; first start once, then later starts alternating ABBA with a bare node --import tsx server",
+        "spawn to the first 200 from /health (polled every 10 ms), embedded default in a fresh data folder; first start once, then later starts alternating ABBA with a bare HTTP server started the same way",
       first_start_ms: Math.round(first.ms),
       later_starts_ms: comparison,
       graceful_stop_ms: summarize(stops),

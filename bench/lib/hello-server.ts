@@ -1,7 +1,8 @@
 // The benchmarks' floor: the smallest server started the same way as PromptLab
-// (node --import tsx). Its start-up time is what Node and tsx alone cost; its
-// answers (read the body, then 200 at once) are what the generator and one
-// HTTP hop cost, for the feedback and token benchmarks. `tokens` is there so
+// (node --import ./scripts/register-typescript.mjs). Its start-up time is what
+// Node and the TypeScript hooks alone cost; its answers (read the body, then
+// 200 at once) are what the generator and one HTTP hop cost, for the feedback
+// and token benchmarks. `tokens` is there so
 // the token benchmark's client accepts the answer as a count.
 import http from "node:http";
 

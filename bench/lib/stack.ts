@@ -1,6 +1,7 @@
 // The system under test, each part in its own process: a fresh PostgreSQL
 // database, a private Redis key prefix, the fake OpenAI upstream, the token
-// sidecar and PromptLab itself (`node --import tsx src/index.ts`), plus bench
+// sidecar and PromptLab itself (`npm start`'s `node --import
+// ./scripts/register-typescript.mjs src/index.ts`), plus bench
 // users whose hourly limit is high enough to be counted but never hit.
 // close() stops everything and removes the database and the Redis keys.
 import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
