@@ -32,6 +32,10 @@ export type CompletionEvent =
 export interface LlmProvider {
   /** Recorded on every message as the provider that served it. */
   readonly name: string;
+  /**
+   * Stops when `request.signal` aborts, and when its reader calls return():
+   * the failover's first-token timeout stops a slow attempt that way.
+   */
   stream(request: CompletionRequest): AsyncIterable<CompletionEvent>;
   /** Circuit-breaker state per underlying provider, where there is one. */
   circuitStates?(): Record<string, string>;

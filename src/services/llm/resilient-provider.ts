@@ -123,29 +123,28 @@ export class ResilientProvider implements LlmProvider {
 
   private async open(guarded: Guarded, request: CompletionRequest): Promise<Opened> {
     return guarded.policy.execute(async ({ signal: firstTokenSignal }) => {
-      // The attempt stops when the caller's signal fires (for the whole answer)
-      // or the first-token timeout does (until the first event). Listeners
-      // rather than AbortSignal.any, whose WeakRef bookkeeping per call showed in
-      // the CPU profiles and in every open stream's heap; each made by
-      // `follow`, so the caller's listener, which lives as long as the answer,
-      // does not keep the timeout's signal alive with it.
-      const attempt = new AbortController();
-      const unfollowCaller = follow(request.signal, attempt);
-      const unfollowTimeout = follow(firstTokenSignal, attempt);
+      // The attempt gets the caller's own signal, which stops it for the whole
+      // answer. The first-token timeout stops it through its iterator instead
+      // (return() cuts the provider's request), so an open stream holds no
+      // AbortSignal of its own per attempt: one signal and its listener maps
+      // fewer in every open stream's heap, and one fewer created per chat.
+      const iterator = guarded.route.provider
+        .stream({ ...request, model: guarded.route.model ?? request.model })
+        [Symbol.asyncIterator]();
+      const stopSlowAttempt = () => void iterator.return?.().catch(() => {});
+      firstTokenSignal.addEventListener("abort", stopSlowAttempt, { once: true });
       try {
-        const iterator = guarded.route.provider
-          .stream({ ...request, model: guarded.route.model ?? request.model, signal: attempt.signal })
-          [Symbol.asyncIterator]();
         const first = await iterator.next();
         // A provider may end quietly on abort: an end with nothing sent is a failure, not an empty answer.
-        attempt.signal.throwIfAborted();
+        request.signal.throwIfAborted();
+        // Only reached after cockatiel has already answered the timeout with TaskCancelledError.
+        if (firstTokenSignal.aborted) throw new Error("the first token came too late");
         return { iterator, first };
       } catch (error) {
-        unfollowCaller();
         if (request.signal.aborted) throw new CallerAbortedError("caller aborted");
         throw error;
       } finally {
-        unfollowTimeout();
+        firstTokenSignal.removeEventListener("abort", stopSlowAttempt);
       }
     });
   }
@@ -179,17 +178,6 @@ export class ResilientProvider implements LlmProvider {
   stream(request: CompletionRequest): AsyncIterable<CompletionEvent> {
     return new FailoverStream(() => this.openFirstWorking(request));
   }
-}
-
-/** Makes `target` abort with `source`'s reason; returns the function that stops following. */
-function follow(source: AbortSignal, target: AbortController): () => void {
-  const stop = () => target.abort(source.reason);
-  if (source.aborted) {
-    stop();
-    return () => {};
-  }
-  source.addEventListener("abort", stop, { once: true });
-  return () => source.removeEventListener("abort", stop);
 }
 
 /**
