@@ -62,8 +62,7 @@ export function createApp(deps: AppDeps): http.Server {
   const serveStatic = createStaticHandler(deps.config.CLIENT_DIST_DIR);
   const runtimeMetrics = createRuntimeMetricsRoute(deps);
 
-  async function route(req: IncomingMessage, res: ServerResponse, traceId: string, log: AppDeps["log"]) {
-    const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
+  async function route(req: IncomingMessage, res: ServerResponse, pathname: string, traceId: string, log: AppDeps["log"]) {
     const method = req.method ?? "GET";
     const only = (allowed: string) => {
       if (method !== allowed) throw new MethodNotAllowedError(`Use ${allowed} for ${pathname}.`);
@@ -98,11 +97,12 @@ export function createApp(deps: AppDeps): http.Server {
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const traceId = traceIdOf(req);
+    const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
     // Streamed answers send it with their own head, as does every error (below):
     // a header set before writeHead makes Node keep all of the response's
     // headers in a table for the response's whole life, about 1 KB of every
     // open stream's heap.
-    if (!STREAMED_ANSWER_PATHS.has((req.url ?? "/").split("?", 1)[0]!)) res.setHeader("x-request-id", traceId);
+    if (!STREAMED_ANSWER_PATHS.has(pathname)) res.setHeader("x-request-id", traceId);
     const log = deps.log.child({ trace_id: traceId });
     const corsAllowed = applyCors(req, res, deps.config.CORS_ORIGINS);
     if (req.method === "OPTIONS") {
@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): http.Server {
         );
       });
     }
-    route(req, res, traceId, log).catch((error: unknown) => {
+    route(req, res, pathname, traceId, log).catch((error: unknown) => {
       if (!res.headersSent) res.setHeader("x-request-id", traceId);
       sendError(res, error, log);
     });

@@ -8,7 +8,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { chatDeps, type AppDeps } from "../deps.ts";
 import { readJsonBody } from "../http/read-body.ts";
-import { sendError } from "../http/respond.ts";
 import { SseStream } from "../http/sse.ts";
 import { parseInput } from "../http/validation.ts";
 import type { Logger } from "../logger.ts";
@@ -99,8 +98,8 @@ export function createChatRoute(deps: AppDeps) {
         sse.send("error", { code: "internal_error", message: "The answer could not be completed." });
         sse.end();
       } else if (!sse) {
-        res.setHeader("x-request-id", traceId);
-        sendError(res, error, log);
+        // Nothing sent yet: app.ts answers it as a JSON error, with x-request-id.
+        throw error;
       }
     }
   };

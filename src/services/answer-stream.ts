@@ -29,8 +29,8 @@ export class AnswerReleasedError extends Error {
  * shutdown), or a watch on a one-off event such as the client hanging up,
  * which calls `stop` when it happens and returns the function that stops
  * watching. A watch costs a listener where an AbortController per request
- * cost a signal, its listener tables and a fan-out entry: about 1 KB of
- * every open stream's heap.
+ * cost a signal (~0.7 KB once listened to), its listener tables and a
+ * fan-out entry in every open stream's heap.
  */
 export type CallerStop = AbortSignal | StopWatch;
 
