@@ -1,11 +1,11 @@
 // Benchmark 7, start-up: from spawning the start command (`node --import
 // ./scripts/register-typescript.mjs src/index.ts`, what `npm start` runs after
-// its client-build check) to the
-// first 200 from GET /health, in the embedded default (no DATABASE_URL, no
-// REDIS_URL, no LLM: embedded PostgreSQL in a fresh data folder, in-process
-// store, spawned sidecar, simulator). The first start creates the database;
-// the second and later starts are the target. The baseline is a bare
-// HTTP server started the same way, answering /health, in alternating rounds.
+// its client-build check) to the first 200 from GET /health, in the embedded
+// default (no DATABASE_URL, no REDIS_URL, no LLM: embedded PostgreSQL in a
+// fresh data folder, in-process store, spawned sidecar, simulator). The first
+// start creates the database; the second and later starts are the target. The
+// baseline is a bare HTTP server started the same way, answering /health, in
+// alternating rounds.
 //   npm run bench:startup -- [--rounds=3]
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";

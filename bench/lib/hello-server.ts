@@ -2,8 +2,8 @@
 // (node --import ./scripts/register-typescript.mjs). Its start-up time is what
 // Node and the TypeScript hooks alone cost; its answers (read the body, then
 // 200 at once) are what the generator and one HTTP hop cost, for the feedback
-// and token benchmarks. `tokens` is there so
-// the token benchmark's client accepts the answer as a count.
+// and token benchmarks. `tokens` is there so the token benchmark's client
+// accepts the answer as a count.
 import http from "node:http";
 
 http

@@ -1,7 +1,8 @@
 // Child processes for the benchmarks: each part of the system under test runs
-// in its own process (server, sidecar, fake upstream), started as `npm start`
-// starts the server (`node --import ./scripts/register-typescript.mjs <entry>`), so the pid we measure is the program itself, not a
-// wrapper. CPU time is read from /proc, so it covers any process we started.
+// in its own process (server, sidecar, fake upstream), started the way `npm
+// start` starts the server (`node --import ./scripts/register-typescript.mjs
+// <entry>`), so the pid we measure is the program itself, not a wrapper. CPU
+// time is read from /proc, so it covers any process we started.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { ROOT } from "./results.ts";

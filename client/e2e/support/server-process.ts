@@ -1,6 +1,6 @@
 // The real PromptLab server as a child process (`node --import
-// ./scripts/register-typescript.mjs src/index.ts`), exactly as `npm start` runs it, with its output kept in a
-// log file for when a spec fails.
+// ./scripts/register-typescript.mjs src/index.ts`), exactly as `npm start`
+// runs it, with its output kept in a log file for when a spec fails.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
