@@ -1,6 +1,8 @@
 // POST /chat: the raw SSE route. Auth, validation and rate-limit failures are
 // plain JSON errors sent before any SSE header; once streaming starts, failures
-// arrive as an `error` event and the partial answer is kept.
+// arrive as an `error` event and the partial answer is kept, except when the
+// caller's turn could not be stored: then nothing is, and the error event names
+// no message.
 //
 // Events: meta (ids, experiment, variant, prompt version, trace id, estimate),
 // delta (text), done (tokens, latency, time to first token, cost), error.
@@ -73,7 +75,7 @@ export function createChatRoute(deps: AppDeps) {
         const outcome = await runChat(services, prepared, startedAt, (text) => stream.send("delta", { text }));
         await settleChat(deps.tokenBudget, user, outcome, requestLog, "chat finished");
         if (outcome.error) {
-          stream.send("error", { ...outcome.error, message_id: outcome.messageId });
+          stream.send("error", { ...outcome.error, ...(outcome.stored ? { message_id: outcome.messageId } : {}) });
         } else {
           stream.send("done", {
             message_id: outcome.messageId,

@@ -6,8 +6,8 @@
 // Nothing waits for a timer: a write arriving while no batch is in flight is
 // written at once; writes arriving while one is in flight form the next batch
 // (up to MESSAGE_BATCH_SIZE). Each caller's promise settles only when the
-// batch holding its rows has committed, so "stored before streaming" and
-// "stored before `done`" still hold exactly.
+// batch holding its rows has committed, so "stored before `done`" holds
+// exactly.
 //
 // A batch is one SQL statement (new conversations and touched ones in CTEs,
 // then every message row), atomic without BEGIN and COMMIT. It is plain SQL

@@ -21,7 +21,7 @@ import { assertAllowed, rateLimitHeaders } from "../../services/rate-limit.ts";
 import { apiKeyFrom } from "../api-key-header.ts";
 import { clientHangUp } from "../client-hang-up.ts";
 import { ChunkStream } from "./chunk-stream.ts";
-import { openAiError, upstreamFailureError } from "./error-shape.ts";
+import { chatFailureError, openAiError } from "./error-shape.ts";
 import { chatCompletionRequestSchema, toGatewayRequest } from "./request-schema.ts";
 import {
   chatCompletion,
@@ -93,7 +93,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       const outcome = await runChat(services, prepared, startedAt, () => {});
       const { finishReason, usage } = await finish(outcome);
       if (outcome.status === "incomplete") return; // the caller hung up: nobody to answer
-      if (outcome.error) throw withHeaders(upstreamFailureError(outcome.error), headers);
+      if (outcome.error) throw withHeaders(chatFailureError(outcome.error), headers);
       // The served model, which differs from the one asked for after a provider failover.
       sendJson(res, 200, chatCompletion({ ...meta, model: outcome.model }, outcome.content, finishReason, usage), headers);
       return;
@@ -110,7 +110,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       return;
     }
     if (outcome.error) {
-      const failure = upstreamFailureError(outcome.error);
+      const failure = chatFailureError(outcome.error);
       if (!stream.started) throw withHeaders(failure, headers);
       stream.fail(openAiError(failure).body);
       return;

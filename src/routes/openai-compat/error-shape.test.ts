@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InternalError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import { UnknownExperimentError } from "../../services/chat.ts";
 import { BudgetExhaustedError } from "../../services/token-budget.ts";
-import { openAiError, upstreamFailureError } from "./error-shape.ts";
+import { chatFailureError, openAiError } from "./error-shape.ts";
 
 describe("gateway errors in OpenAI's shape", () => {
   it("answers a bad key as OpenAI does, with one message for every kind of bad key", () => {
@@ -65,7 +65,7 @@ describe("gateway errors in OpenAI's shape", () => {
   });
 
   it("answers a provider failure with 502, or 503 with Retry-After while the provider's circuit is open", () => {
-    const failed = openAiError(upstreamFailureError({ code: "upstream_error", message: "The model provider failed (HTTP 500)." }));
+    const failed = openAiError(chatFailureError({ code: "upstream_error", message: "The model provider failed (HTTP 500)." }));
     expect(failed.status).toBe(502);
     expect(failed.body.error).toEqual({
       message: "The model provider failed (HTTP 500).",
@@ -73,8 +73,18 @@ describe("gateway errors in OpenAI's shape", () => {
       param: null,
       code: "upstream_error",
     });
-    const paused = openAiError(upstreamFailureError({ code: "provider_unavailable", message: "paused" }));
+    const paused = openAiError(chatFailureError({ code: "provider_unavailable", message: "paused" }));
     expect(paused.status).toBe(503);
     expect(paused.headers["Retry-After"]).toBe("5");
+  });
+
+  it("answers turns the database could not store with 503 while it is unavailable, otherwise 500", () => {
+    const unavailable = openAiError(chatFailureError({ code: "service_unavailable", message: "The database is unavailable; try again shortly." }));
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers["Retry-After"]).toBe("5");
+    expect(unavailable.body.error.message).toBe("The database is unavailable; try again shortly.");
+    const notStored = openAiError(chatFailureError({ code: "not_stored", message: "The message could not be stored." }));
+    expect(notStored.status).toBe(500);
+    expect(notStored.body.error.type).toBe("server_error");
   });
 });

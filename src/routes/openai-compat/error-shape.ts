@@ -70,13 +70,17 @@ export function openAiError(thrown: unknown): { status: number; headers: Record<
 }
 
 /**
- * A provider failure before the answer began: 503 while the provider's circuit
- * is open (the SDK retries after Retry-After), otherwise 502.
+ * A chat that failed before the answer began: 503 while the provider's circuit
+ * is open or the database is unavailable (the SDK retries after Retry-After),
+ * 500 when the caller's turns could not be stored for another reason,
+ * otherwise 502 (the provider failed).
  */
-export function upstreamFailureError(failure: { code: string; message: string }): AppError {
-  return failure.code === "provider_unavailable"
-    ? new ServiceUnavailableError(failure.message, 5)
-    : new UpstreamError(failure.message);
+export function chatFailureError(failure: { code: string; message: string }): AppError {
+  if (failure.code === "provider_unavailable" || failure.code === "service_unavailable") {
+    return new ServiceUnavailableError(failure.message, 5);
+  }
+  if (failure.code === "not_stored") return new InternalError(failure.message);
+  return new UpstreamError(failure.message);
 }
 
 /** The one way errors leave the gateway; 4xx log at info, 5xx at error. */
