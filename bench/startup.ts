@@ -1,5 +1,6 @@
-// Benchmark 7, start-up: from spawning the start command (`node --import
-// ./scripts/register-typescript.mjs src/index.ts`, what `npm start` runs after
+// Benchmark 7, start-up: from spawning the start command (`node
+// --max-semi-space-size=64 --import ./scripts/register-typescript.mjs
+// src/index.ts`, what `npm start` runs after
 // its client-build check) to the first 200 from GET /health, in the embedded
 // default (no DATABASE_URL, no REDIS_URL, no LLM: embedded PostgreSQL in a
 // fresh data folder, in-process store, spawned sidecar, simulator). The first
@@ -10,6 +11,7 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../src/server-command.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { spawnNode, waitForHealthy } from "./lib/processes.ts";
 import { flags, isMain, ROOT, writeResult } from "./lib/results.ts";
@@ -21,10 +23,10 @@ export interface StartupOptions {
 
 export const STARTUP_DEFAULTS: StartupOptions = { rounds: 3 };
 
-async function timeStart(entry: string, env: Record<string, string>): Promise<{ ms: number; stopMs: number }> {
+async function timeStart(entry: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<{ ms: number; stopMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawnNode(entry, { env: { ...env, PORT: String(port), HOST: "127.0.0.1" } });
+  const child = spawnNode(entry, { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, nodeFlags: [...nodeFlags] });
   try {
     await waitForHealthy(`http://127.0.0.1:${port}/health`, child, 120_000, 10);
     const ms = performance.now() - started;
@@ -51,14 +53,14 @@ export async function runStartupBench(options: StartupOptions) {
     });
     const promptlab = path.join(ROOT, "src/index.ts");
     const hello = path.join(ROOT, "bench/lib/hello-server.ts");
-    const first = await timeStart(promptlab, await promptlabEnv());
+    const first = await timeStart(promptlab, await promptlabEnv(), SERVER_NODE_FLAGS);
     const again: number[] = [];
     const stops: number[] = [];
     const floor: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
       const sides = [
         async () => {
-          const result = await timeStart(promptlab, await promptlabEnv());
+          const result = await timeStart(promptlab, await promptlabEnv(), SERVER_NODE_FLAGS);
           again.push(result.ms);
           stops.push(result.stopMs);
         },

@@ -1,13 +1,14 @@
 // The system under test, each part in its own process: a fresh PostgreSQL
 // database, a private Redis key prefix, the fake OpenAI upstream, the token
-// sidecar and PromptLab itself (`npm start`'s `node --import
-// ./scripts/register-typescript.mjs src/index.ts`), plus bench
+// sidecar and PromptLab itself (what `npm start` runs: node with
+// SERVER_NODE_FLAGS and the TypeScript module hooks on src/index.ts), plus bench
 // users whose hourly limit is high enough to be counted but never hit.
 // close() stops everything and removes the database and the Redis keys.
 import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { connectDatabase, type Database } from "../../src/db.ts";
+import { SERVER_NODE_FLAGS } from "../../src/server-command.ts";
 import { freePort } from "../../src/testing/free-port.ts";
 import { deleteRedisKeys } from "../../src/testing/redis-keys.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
@@ -87,7 +88,7 @@ async function startServer(root: string, env: Record<string, string>, profileDir
   const port = await freePort();
   const server = spawnNode(path.join(root, "src/index.ts"), {
     cwd: root,
-    nodeFlags: ["--expose-gc", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags],
+    nodeFlags: [...SERVER_NODE_FLAGS, "--expose-gc", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags],
     env: { ...env, PORT: String(port) },
   });
   const url = `http://127.0.0.1:${port}`;
