@@ -3,6 +3,7 @@
 // turn is committed, and a turn that cannot be stored stops the answer with an
 // error event and nothing saved. A second connection holds a lock on the
 // messages table to keep the write waiting for as long as the test needs.
+import { Writable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { postJson } from "../testing/http-client.ts";
@@ -14,9 +15,16 @@ const auth = { "x-api-key": TEST_USER_KEY };
 describe.skipIf(!inject("servicesAvailable"))("POST /chat while the caller's turn is being written", () => {
   let app: TestApp;
   let locker: pg.Client;
+  const logged: Array<{ level: number; msg: string }> = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ upstream: { chunks: 20, delayBetweenMs: 50 } });
+    const logTo = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString("utf8").split("\n")) if (line) logged.push(JSON.parse(line) as { level: number; msg: string });
+        done();
+      },
+    });
+    app = await startTestApp({ upstream: { chunks: 20, delayBetweenMs: 50 }, env: { LOG_LEVEL: "warn" }, logTo });
     locker = new pg.Client({ connectionString: app.database.url });
     await locker.connect();
   });
@@ -92,5 +100,8 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat while the caller's tur
     expect(await app.upstream.requests.at(-1)!.aborted).toBe(true);
     expect(await app.runtime.deps.db.message.count({ where: { content: "cannot be stored later" } })).toBe(0);
     expect(await app.runtime.deps.db.message.count({ where: { conversationId } })).toBe(0);
+    // Logged as what it is, not as a provider failure.
+    expect(logged.map((line) => line.msg)).toContain("the caller's turns could not be stored; answer stopped");
+    expect(logged.map((line) => line.msg)).not.toContain("provider stream failed");
   });
 });

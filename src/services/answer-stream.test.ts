@@ -66,6 +66,7 @@ describe("AnswerStream", () => {
     answer.abandon(reason);
     await expect(answer.events.next()).rejects.toBe(reason);
     expect(answer.stoppedByCaller).toBeNull();
+    expect(answer.abandoned).toBe(true);
   });
 
   it("releases an answer read to its end without aborting it, and drops its timer and listeners", async () => {

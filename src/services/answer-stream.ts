@@ -45,6 +45,7 @@ export class AnswerStream {
   private readonly timer: NodeJS.Timeout;
   private callerStop: { reason: unknown } | null = null;
   private deadlinePassed = false;
+  private wasAbandoned = false;
   private readToEnd = false;
   private readonly stopListening: Array<() => void>;
 
@@ -89,8 +90,14 @@ export class AnswerStream {
     return this.deadlinePassed;
   }
 
+  /** Stopped by abandon(): the chat failed around the answer, not the provider. */
+  get abandoned(): boolean {
+    return this.wasAbandoned;
+  }
+
   /** Stops the provider call because the chat cannot go on (its turns could not be stored). */
   abandon(reason: unknown): void {
+    this.wasAbandoned = true;
     this.controller.abort(reason);
     this.release();
   }

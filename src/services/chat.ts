@@ -372,7 +372,8 @@ export async function runChat(
       error = { code: "server_shutting_down", message: "The server restarted before the answer finished; please retry." };
     } else if (stopped) {
       status = "incomplete";
-    } else {
+    } else if (!answer.abandoned) {
+      // Abandoned means the turns could not be stored: reported below, not as the provider's failure.
       status = "error";
       error = upstreamFailure(caught, answer.deadlineReached);
       deps.log.warn({ err: caught, provider: served.provider, code: error.code }, "provider stream failed");
