@@ -12,7 +12,7 @@ describe("SseStream", () => {
       setTimeout(() => {
         sse.send("done", { b: 2 });
         sse.end();
-      }, 150);
+      }, 250);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -23,6 +23,25 @@ describe("SseStream", () => {
     expect(text.startsWith('id: 0\nevent: meta\ndata: {"a":1}\n\n')).toBe(true);
     expect(text.match(/^: heartbeat$/gm)?.length).toBeGreaterThanOrEqual(2);
     expect(text.endsWith('id: 1\nevent: done\ndata: {"b":2}\n\n')).toBe(true);
+  });
+
+  it("skips the heartbeat while events flow", async () => {
+    const server = http.createServer((_req, res) => {
+      const sse = new SseStream(res, {}, 100);
+      let sent = 0;
+      const events = setInterval(() => {
+        sse.send("delta", { n: sent++ });
+        if (sent === 30) {
+          clearInterval(events);
+          sse.end();
+        }
+      }, 10);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const text = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
+    server.close();
+    expect(text.match(/^event: delta$/gm)).toHaveLength(30);
+    expect(text).not.toContain(": heartbeat");
   });
 });
 
