@@ -4,12 +4,13 @@
 // answering still gets a real HTTP error status (502/503) instead of a 200
 // stream with an error inside it.
 import type { ServerResponse } from "node:http";
+import { IdleHeartbeat } from "../../http/idle-heartbeat.ts";
 import type { OpenAiErrorBody } from "./error-shape.ts";
 
 const HEARTBEAT_MS = 15_000;
 
 export class ChunkStream {
-  private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeat: IdleHeartbeat | undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -28,6 +29,7 @@ export class ChunkStream {
   send(chunk: object): void {
     if (!this.open) return;
     if (!this.res.headersSent) this.start();
+    this.heartbeat?.sent();
     this.res.write(`data: ${JSON.stringify(chunk)}\n\n`);
   }
 
@@ -44,7 +46,7 @@ export class ChunkStream {
   }
 
   end(): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
     if (this.open) this.res.end();
   }
 
@@ -58,10 +60,10 @@ export class ChunkStream {
       "X-Accel-Buffering": "no",
     });
     // SSE comments keep idle proxies from closing a slow stream; SSE clients skip them.
-    this.heartbeat = setInterval(() => {
+    const heartbeat = new IdleHeartbeat(HEARTBEAT_MS, () => {
       if (this.open) this.res.write(": keep-alive\n\n");
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
-    this.res.once("close", () => clearInterval(this.heartbeat));
+    });
+    this.heartbeat = heartbeat;
+    this.res.once("close", () => heartbeat.stop());
   }
 }
