@@ -8,7 +8,9 @@ export type ChatRefusal =
   | { kind: "invalid"; message: string }
   | { kind: "not-found" }
   | { kind: "server"; status: number }
-  | { kind: "unreachable" };
+  | { kind: "unreachable" }
+  /** Streaming had begun when the server found it could not store the message: nothing was kept. */
+  | { kind: "not-stored"; message: string };
 
 export class ChatRequestError extends Error {
   constructor(readonly refusal: ChatRefusal) {

@@ -54,7 +54,7 @@ export function ChatPage(props: { conversationId: string | null; isAdmin: boolea
     { enabled: conversationId !== null },
   );
   const versionNumbers = usePromptVersionNumbers();
-  const session = useChatSession(conversationId, (id) => navigate(paths.conversation(id), { replace: true }));
+  const session = useChatSession(conversationId, (id) => navigate(id ? paths.conversation(id) : paths.newChat, { replace: true }));
   const items = useMemo(
     () => buildChatItems(conversationId ? history.data?.messages : [], session.turns, versionNumbers),
     [conversationId, history.data, session.turns, versionNumbers],

@@ -46,6 +46,12 @@ function RefusalText(props: { refusal: ChatRefusal }) {
           <strong>Not sent.</strong> {refusal.message}
         </>
       );
+    case "not-stored":
+      return (
+        <>
+          <strong>Not sent.</strong> {refusal.message} Your message is still in the box.
+        </>
+      );
     case "not-found":
       return (
         <>

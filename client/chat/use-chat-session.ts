@@ -1,6 +1,9 @@
 // Sending, streaming, stopping and retrying chats. Live turns are kept per tab
 // and shown until stored history contains them; a refusal before streaming
-// (rate limit, bad input, unreachable server) hands the text back unsent.
+// (rate limit, bad input, unreachable server) hands the text back unsent, and
+// so does a chat the server could not store once it had begun to stream (an
+// error event naming no message): nothing of it exists, not even the
+// conversation it would have started, so the view goes back to where it was.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ChatRequestError, type ChatRefusal } from "../api/chat-request-error.ts";
 import { streamChat, type ChatStreamEnd } from "../api/chat-stream.ts";
@@ -24,21 +27,25 @@ export interface ChatSession {
 
 export function useChatSession(
   conversationId: string | null,
-  onConversationCreated: (conversationId: string) => void,
+  /** The chat moved to a conversation it created, or (null) back to a new chat when that one was not stored. */
+  onConversationChange: (conversationId: string | null) => void,
 ): ChatSession {
   const { apiKey, signOut } = useAuth();
   const utils = trpc.useUtils();
   const [turns, setTurns] = useState<LiveTurn[]>([]);
-  const [refusal, setRefusal] = useState<ChatSession["refusal"]>(null);
+  // A refusal belongs to the conversation it happened in, and shows only there.
+  const [refused, setRefused] = useState<{ refusal: ChatRefusal; conversationId: string | null } | null>(null);
+  const refusal = refused && refused.conversationId === conversationId ? refused.refusal : null;
+  const setRefusal = useCallback(
+    (next: ChatRefusal | null) => setRefused(next ? { refusal: next, conversationId } : null),
+    [conversationId],
+  );
   const controller = useRef<AbortController | null>(null);
   const nextLocalId = useRef(0);
-  const onCreated = useRef(onConversationCreated);
+  const onChange = useRef(onConversationChange);
   useEffect(() => {
-    onCreated.current = onConversationCreated;
+    onChange.current = onConversationChange;
   });
-
-  // A refusal belongs to the conversation it happened in.
-  useEffect(() => setRefusal(null), [conversationId]);
 
   const update = useCallback((localId: string, change: (turn: LiveTurn) => LiveTurn) => {
     setTurns((all) => all.map((turn) => (turn.localId === localId ? change(turn) : turn)));
@@ -84,7 +91,7 @@ export function useChatSession(
               assistantId = meta.message_id;
               update(localId, (turn) => withMeta(turn, meta));
               if (!conversationId) {
-                onCreated.current(meta.conversation_id);
+                onChange.current(meta.conversation_id);
                 void utils.conversations.list.invalidate();
               }
             },
@@ -93,6 +100,13 @@ export function useChatSession(
             },
           },
         );
+        if (end.kind === "error" && !end.error.message_id) {
+          setTurns((all) => all.filter((turn) => turn.localId !== localId));
+          if (!conversationId) onChange.current(null);
+          setRefusal({ kind: "not-stored", message: end.error.message });
+          void utils.conversations.list.invalidate();
+          return false;
+        }
         update(localId, (turn) => withEnd(turn, end));
         void refreshAfter(end, turnConversation, assistantId);
         return true;
@@ -106,11 +120,11 @@ export function useChatSession(
         controller.current = null;
       }
     },
-    [apiKey, conversationId, refreshAfter, signOut, update, utils],
+    [apiKey, conversationId, refreshAfter, setRefusal, signOut, update, utils],
   );
 
   const stop = useCallback(() => controller.current?.abort(), []);
-  const dismissRefusal = useCallback(() => setRefusal(null), []);
+  const dismissRefusal = useCallback(() => setRefused(null), []);
 
   const visible = turns.filter((turn) => turn.conversationId === conversationId);
   return { turns: visible, busy: turns.some(isActive), refusal, send, stop, dismissRefusal };

@@ -1,6 +1,8 @@
 // Errors a person can act on: the rate limit says when the window resets, a
-// provider failure mid-stream offers Retry, and an unreachable server shows a
-// banner that clears when it answers again.
+// provider failure mid-stream offers Retry, a chat the server could not store
+// hands the text back, and an unreachable server shows a banner that clears
+// when it answers again.
+import pg from "pg";
 import { e2eEnv } from "./support/e2e-env.ts";
 import { expect, messageBox, sendMessage, signIn, test } from "./support/fixtures.ts";
 import { setUpstream } from "./support/upstream-control.ts";
@@ -45,6 +47,38 @@ test("a provider failure mid-stream explains itself and Retry answers", async ({
   const retried = page.getByRole("article", { name: "Answer" }).nth(1);
   await expect(retried).toHaveAttribute("data-state", "complete");
   await expect(page.getByRole("article", { name: "Your message" }).nth(1)).toHaveText("this one will break");
+});
+
+test("a new chat the server could not store hands the text back and leaves no conversation behind", async ({ page, db }) => {
+  await signIn(page, e2eEnv("userKey"));
+  // Holds every message write back; the answer streams meanwhile.
+  const locker = new pg.Client({ connectionString: e2eEnv("databaseUrl") });
+  await locker.connect();
+  let taken: string | null = null;
+  try {
+    await locker.query("BEGIN");
+    await locker.query("LOCK TABLE messages IN SHARE MODE");
+    await messageBox(page).fill("this one cannot be kept");
+    await messageBox(page).press("Enter");
+    await expect(page.getByRole("article", { name: "Answer" }).getByTestId("answer-text")).toContainText("Streaming");
+    // The new chat's conversation id is in the address now; taking it first makes the held write fail.
+    taken = new URL(page.url()).pathname.split("/").at(-1)!;
+    const { rows } = await db.query<{ id: string }>("SELECT id FROM users ORDER BY created_at LIMIT 1");
+    await locker.query("INSERT INTO conversations (id, user_id, title) VALUES ($1, $2, 'taken by the test')", [taken, rows[0]!.id]);
+    await locker.query("COMMIT");
+  } finally {
+    await locker.end();
+  }
+
+  const notice = page.getByRole("alert").filter({ hasText: "Not sent." });
+  await expect(notice).toContainText("The message could not be stored. Nothing from this chat was saved");
+  await expect(notice).toContainText("Your message is still in the box.");
+  await expect(messageBox(page)).toHaveValue("this one cannot be kept");
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("article", { name: "Answer" })).toHaveCount(0);
+  const stored = await db.query("SELECT 1 FROM messages WHERE content = 'this one cannot be kept'");
+  expect(stored.rowCount).toBe(0);
+  await db.query("DELETE FROM conversations WHERE id = $1", [taken]);
 });
 
 test("an unreachable server shows a banner, not a blank page", async ({ page }) => {
