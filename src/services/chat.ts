@@ -260,12 +260,13 @@ export async function prepareChat(
   let estimate: Awaited<typeof estimating>;
   try {
     estimate = await estimating;
-    const failure = await Promise.race([turnsStored, answer.first.then(NOTHING_FAILED, NOTHING_FAILED)]);
-    if (failure !== null) throw failure;
   } catch (error) {
     answer.abandon(error);
     throw error;
   }
+  // A write that failed before the provider answered is this request's error (the answer is already abandoned).
+  const failure = await Promise.race([turnsStored, answer.first.then(NOTHING_FAILED, NOTHING_FAILED)]);
+  if (failure !== null) throw failure;
 
   return {
     traceId,
@@ -396,33 +397,35 @@ export async function runChat(
   const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(served.model, content)).tokens : 0);
   const { costUsd } = await deps.tokenCounter.price(served.model, tokensIn, tokensOut);
 
-  if (turnsFailure === null) await deps.messages.write({
-    messages: [
-      {
-        id: prepared.assistantMessageId,
-        conversationId: prepared.conversationId,
-        role: "assistant",
-        content,
-        status,
-        provider: served.provider,
-        model: served.model,
-        fallback: served.fallback,
-        tokensIn,
-        tokensOut,
-        preEstimatedTokens: prepared.preEstimatedTokens,
-        estimateSource: prepared.estimateSource,
-        latencyMs,
-        timeToFirstTokenMs,
-        costUsd,
-        experimentKey: prepared.experiment?.key ?? null,
-        variant: prepared.experiment?.variant ?? null,
-        promptVersionId: prepared.experiment?.promptVersionId ?? null,
-        traceId: prepared.traceId,
-        errorCode: error?.code ?? null,
-        assignmentUnit: prepared.assignmentUnit,
-      },
-    ],
-  });
+  if (turnsFailure === null) {
+    await deps.messages.write({
+      messages: [
+        {
+          id: prepared.assistantMessageId,
+          conversationId: prepared.conversationId,
+          role: "assistant",
+          content,
+          status,
+          provider: served.provider,
+          model: served.model,
+          fallback: served.fallback,
+          tokensIn,
+          tokensOut,
+          preEstimatedTokens: prepared.preEstimatedTokens,
+          estimateSource: prepared.estimateSource,
+          latencyMs,
+          timeToFirstTokenMs,
+          costUsd,
+          experimentKey: prepared.experiment?.key ?? null,
+          variant: prepared.experiment?.variant ?? null,
+          promptVersionId: prepared.experiment?.promptVersionId ?? null,
+          traceId: prepared.traceId,
+          errorCode: error?.code ?? null,
+          assignmentUnit: prepared.assignmentUnit,
+        },
+      ],
+    });
+  }
 
   return {
     messageId: prepared.assistantMessageId,
