@@ -20,7 +20,6 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { connectDatabase } from "../src/db.ts";
-import { SERVER_NODE_FLAGS } from "../src/server-command.ts";
 import { freePort } from "../src/testing/free-port.ts";
 import { createRatableMessages, type RatableMessage } from "../src/testing/ratable-messages.ts";
 import { createRatingClient, type RatingResponse } from "../src/testing/rating-client.ts";
@@ -29,7 +28,7 @@ import { createTestDatabase } from "../src/testing/test-database.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "../src/testing/test-services.ts";
 import { summarizeCpuProfile, type ProfileSummary } from "./lib/cpu-profile.ts";
 import { backendCpu, backendCpuDelta } from "./lib/postgres-cpu.ts";
-import { cpuSeconds, ownCpuSeconds, spawnNode, waitForHealthy, type NodeProcess } from "./lib/processes.ts";
+import { cpuSeconds, ownCpuSeconds, spawnNode, spawnPromptLab, waitForHealthy, type NodeProcess } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, ROOT, writeResult } from "./lib/results.ts";
 import { runtimeOf, type ServerRunOptions } from "./lib/stack.ts";
 import { promptlabFirst, target } from "./lib/stats.ts";
@@ -95,7 +94,7 @@ async function feedbackWrites(url: string): Promise<{ batches: number; ratings: 
 
 async function startPromptLab(root: string, env: Record<string, string>, nodeFlags: string[]) {
   const port = await freePort();
-  const server = spawnNode(path.join(root, "src/index.ts"), { cwd: root, nodeFlags: [...SERVER_NODE_FLAGS, ...nodeFlags], env: { ...env, PORT: String(port) } });
+  const server = spawnPromptLab(root, { nodeFlags, env: { ...env, PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealthy(`${url}/health`, server);
   return { url, process: server };

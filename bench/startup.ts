@@ -11,9 +11,8 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { SERVER_NODE_FLAGS } from "../src/server-command.ts";
 import { freePort } from "../src/testing/free-port.ts";
-import { spawnNode, waitForHealthy } from "./lib/processes.ts";
+import { spawnNode, spawnPromptLab, waitForHealthy, type NodeProcess } from "./lib/processes.ts";
 import { flags, isMain, ROOT, writeResult } from "./lib/results.ts";
 import { compare, promptlabFirst, summarize, target } from "./lib/stats.ts";
 
@@ -23,10 +22,10 @@ export interface StartupOptions {
 
 export const STARTUP_DEFAULTS: StartupOptions = { rounds: 3 };
 
-async function timeStart(entry: string, env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<{ ms: number; stopMs: number }> {
+async function timeStart(start: (env: Record<string, string>) => NodeProcess, env: Record<string, string>): Promise<{ ms: number; stopMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawnNode(entry, { env: { ...env, PORT: String(port), HOST: "127.0.0.1" }, nodeFlags: [...nodeFlags] });
+  const child = start({ ...env, PORT: String(port), HOST: "127.0.0.1" });
   try {
     await waitForHealthy(`http://127.0.0.1:${port}/health`, child, 120_000, 10);
     const ms = performance.now() - started;
@@ -51,16 +50,16 @@ export async function runStartupBench(options: StartupOptions) {
       EMBEDDED_PG_PORT: String(await freePort()),
       SIDECAR_PORT: String(await freePort()),
     });
-    const promptlab = path.join(ROOT, "src/index.ts");
-    const hello = path.join(ROOT, "bench/lib/hello-server.ts");
-    const first = await timeStart(promptlab, await promptlabEnv(), SERVER_NODE_FLAGS);
+    const promptlab = (env: Record<string, string>) => spawnPromptLab(ROOT, { env });
+    const hello = (env: Record<string, string>) => spawnNode(path.join(ROOT, "bench/lib/hello-server.ts"), { env });
+    const first = await timeStart(promptlab, await promptlabEnv());
     const again: number[] = [];
     const stops: number[] = [];
     const floor: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
       const sides = [
         async () => {
-          const result = await timeStart(promptlab, await promptlabEnv(), SERVER_NODE_FLAGS);
+          const result = await timeStart(promptlab, await promptlabEnv());
           again.push(result.ms);
           stops.push(result.stopMs);
         },

@@ -1,12 +1,15 @@
 // Child processes for the benchmarks: each part of the system under test runs
 // in its own process (server, sidecar, fake upstream), started the way `npm
 // start` starts the server (`node --import ./scripts/register-typescript.mjs
-// <entry>`), so the pid we measure is the program itself, not a wrapper. CPU
+// <entry>`, plus SERVER_NODE_FLAGS for the server itself: spawnPromptLab), so
+// the pid we measure is the program itself, not a wrapper. CPU
 // time is read from /proc, so it covers any process we started.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { ROOT } from "./results.ts";
 import { sleep } from "./stats.ts";
+import { SERVER_NODE_FLAGS } from "../../src/server-command.ts";
 import { TYPESCRIPT_IMPORT } from "../../src/typescript-loader.ts";
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -19,6 +22,11 @@ export interface NodeProcess {
   output(): string;
   /** SIGTERM, then SIGKILL after graceMs. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** PromptLab's server from the code in `root`, with `npm start`'s node flags before any extra ones. */
+export function spawnPromptLab(root: string, options: { env: Record<string, string>; nodeFlags?: string[] }): NodeProcess {
+  return spawnNode(path.join(root, "src/index.ts"), { cwd: root, env: options.env, nodeFlags: [...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? [])] });
 }
 
 export function spawnNode(

@@ -8,14 +8,13 @@ import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { connectDatabase, type Database } from "../../src/db.ts";
-import { SERVER_NODE_FLAGS } from "../../src/server-command.ts";
 import { freePort } from "../../src/testing/free-port.ts";
 import { deleteRedisKeys } from "../../src/testing/redis-keys.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "../../src/testing/test-services.ts";
 import { createUserWithKey } from "../../src/testing/test-users.ts";
 import { summarizeCpuProfile, type ProfileSummary } from "./cpu-profile.ts";
-import { spawnNode, waitForHealthy, type NodeProcess } from "./processes.ts";
+import { spawnNode, spawnPromptLab, waitForHealthy, type NodeProcess } from "./processes.ts";
 import { ROOT } from "./results.ts";
 import { startUpstreamProcess, type UpstreamProcess, type UpstreamSettings } from "./upstream.ts";
 
@@ -86,9 +85,8 @@ export interface Stack {
 
 async function startServer(root: string, env: Record<string, string>, profileDir: string | null, extraFlags: string[]) {
   const port = await freePort();
-  const server = spawnNode(path.join(root, "src/index.ts"), {
-    cwd: root,
-    nodeFlags: [...SERVER_NODE_FLAGS, "--expose-gc", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags],
+  const server = spawnPromptLab(root, {
+    nodeFlags: ["--expose-gc", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...extraFlags],
     env: { ...env, PORT: String(port) },
   });
   const url = `http://127.0.0.1:${port}`;

@@ -182,7 +182,7 @@ function planOf(input: ChatInput | TranscriptChatInput, user: AuthUser, defaultE
  * started. It returns once the turns are stored or the provider's first event
  * is ready, whichever comes first, so a quick model does not wait for the
  * database's commit (the benchmarks measured that wait as the longest leg
- * before the first token, and as half of its p99). A write that fails before
+ * before the first token). A write that fails before
  * that is thrown, with the provider call aborted, and the route answers 503
  * with nothing sent; one that fails later stops the answer, which ends in an
  * error event (see runChat). Either way the answer is never stored without
