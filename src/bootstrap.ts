@@ -42,6 +42,7 @@ function createProvider(config: Config, log: Logger): LlmProvider {
         ...(config.LLM_BASE_URL ? { baseURL: config.LLM_BASE_URL } : {}),
         ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
         timeoutMs: config.LLM_STREAM_TIMEOUT_MS,
+        http2: config.LLM_HTTP2,
       }),
     },
   ];
@@ -52,6 +53,7 @@ function createProvider(config: Config, log: Logger): LlmProvider {
         baseURL: config.LLM_FALLBACK_BASE_URL,
         ...(config.LLM_FALLBACK_API_KEY ? { apiKey: config.LLM_FALLBACK_API_KEY } : {}),
         timeoutMs: config.LLM_STREAM_TIMEOUT_MS,
+        http2: config.LLM_FALLBACK_HTTP2,
       }),
       ...(config.LLM_FALLBACK_MODEL ? { model: config.LLM_FALLBACK_MODEL } : {}),
     });

@@ -37,6 +37,8 @@ const envSchema = z.object({
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
   LLM_MODEL: z.string().default("gpt-4o-mini"),
   LLM_PROVIDER_NAME: z.string().min(1).default("openai"),
+  /** HTTP/2 to the provider (ALPN over https, h2c over http): open streams share connections. */
+  LLM_HTTP2: booleanFlag,
   LLM_FIRST_TOKEN_TIMEOUT_MS: positiveInt.default(30_000),
   LLM_STREAM_TIMEOUT_MS: positiveInt.default(300_000),
   /** Attempts per provider before failing over, counting the first. */
@@ -48,6 +50,7 @@ const envSchema = z.object({
   LLM_FALLBACK_API_KEY: optionalString,
   LLM_FALLBACK_MODEL: optionalString,
   LLM_FALLBACK_NAME: z.string().min(1).default("fallback"),
+  LLM_FALLBACK_HTTP2: booleanFlag,
 
   /** Unset: `npm start` runs the sidecar itself on SIDECAR_PORT. */
   SIDECAR_URL: optionalString.pipe(z.url().optional()),

@@ -1,8 +1,10 @@
 // A fake LLM upstream that speaks OpenAI's chat-completions wire format over
 // real HTTP, so tests and benchmarks exercise the production provider code. It
 // records every request and whether the caller hung up early, and can be told
-// to delay, fail before answering, or fail mid-stream.
+// to delay, fail before answering, or fail mid-stream. It speaks HTTP/1.1,
+// and on request also HTTP/2 by prior knowledge (h2c) on a second port.
 import http from "node:http";
+import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 
 export interface FakeUpstreamBehaviour {
@@ -17,7 +19,7 @@ export interface FakeUpstreamBehaviour {
   promptTokens: number;
   /** Fail with this HTTP status before streaming. */
   failStatus: number | null;
-  /** Destroy the connection after this many chunks. */
+  /** Break the answer off after this many chunks: HTTP/1.1 loses the connection, HTTP/2 just the stream. */
   dropAfterChunks: number | null;
 }
 
@@ -54,6 +56,8 @@ export const DEFAULT_BEHAVIOUR: FakeUpstreamBehaviour = {
 export interface FakeUpstream {
   /** Base URL for an OpenAI-compatible client (ends in /v1). */
   baseURL: string;
+  /** The same upstream over HTTP/2 with prior knowledge (h2c); null unless asked for. */
+  h2cBaseURL: string | null;
   requests: RecordedRequest[];
   behaviour: FakeUpstreamBehaviour;
   reset(overrides?: Partial<FakeUpstreamBehaviour>): void;
@@ -73,9 +77,45 @@ function chunkJson(id: string, model: string, delta: object, finishReason: strin
   });
 }
 
-export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour> = {}): Promise<FakeUpstream> {
+type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+
+/** What an answer needs of a response, in both HTTP versions. */
+interface AnyResponse {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: string): boolean;
+  end(chunk: string): unknown;
+  on(event: "close", listener: () => void): unknown;
+}
+
+/** HTTP/2's response has no `destroyed` of its own; its stream does. */
+function isGone(res: AnyResponse): boolean {
+  return "stream" in res ? (res as http2.Http2ServerResponse).stream.destroyed : (res as http.ServerResponse).destroyed;
+}
+
+/** Ends an answer abnormally: HTTP/1.1 loses the connection, HTTP/2 resets just this stream. */
+function breakOff(res: AnyResponse): void {
+  if ("stream" in res) (res as http2.Http2ServerResponse).stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  else (res as http.ServerResponse).destroy();
+}
+
+export interface FakeUpstreamOptions {
+  /** Also listen for HTTP/2 with prior knowledge (h2c), as `h2cBaseURL`. */
+  h2c?: boolean;
+}
+
+async function listen(server: http.Server | http2.Http2Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}/v1`;
+}
+
+export async function startFakeUpstream(
+  overrides: Partial<FakeUpstreamBehaviour> = {},
+  options: FakeUpstreamOptions = {},
+): Promise<FakeUpstream> {
   const upstream: FakeUpstream = {
     baseURL: "",
+    h2cBaseURL: null,
     requests: [],
     behaviour: { ...DEFAULT_BEHAVIOUR, ...overrides },
     reset(next = {}) {
@@ -85,7 +125,7 @@ export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour
     close: async () => {},
   };
 
-  const server = http.createServer(async (req, res) => {
+  const answer = async (req: AnyRequest, res: AnyResponse) => {
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       res.writeHead(404, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
@@ -98,7 +138,7 @@ export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour
     let resolveAborted!: (value: boolean) => void;
     const recorded: RecordedRequest = {
       body,
-      headers: req.headers,
+      headers: req.headers as http.IncomingHttpHeaders,
       remotePort: req.socket.remotePort,
       receivedAt: Date.now(),
       aborted: new Promise((resolve) => (resolveAborted = resolve)),
@@ -137,21 +177,23 @@ export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour
       return;
     }
 
-    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive" });
+    // HTTP/2 forbids connection-specific headers.
+    const keepAlive: Record<string, string> = req.httpVersionMajor === 2 ? {} : { Connection: "keep-alive" };
+    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", ...keepAlive });
     await sleep(b.delayBeforeFirstMs);
     for (let i = 0; i < texts.length; i++) {
-      if (res.destroyed) return;
+      if (isGone(res)) return;
       if (b.dropAfterChunks !== null && i === b.dropAfterChunks) {
         // Let the chunks already written reach the client before the connection dies.
         await sleep(20);
-        res.destroy();
+        breakOff(res);
         return;
       }
       const delta = i === 0 ? { role: "assistant", content: texts[i] } : { content: texts[i] };
       res.write(`data: ${chunkJson(id, body.model, delta, null)}\n\n`);
       if (i < texts.length - 1) await sleep(b.delayBetweenMs);
     }
-    if (res.destroyed) return;
+    if (isGone(res)) return;
     res.write(`data: ${chunkJson(id, body.model, {}, "stop")}\n\n`);
     if (b.reportUsage && body.stream_options?.include_usage) {
       const usage = { prompt_tokens: b.promptTokens, completion_tokens: b.chunks, total_tokens: b.promptTokens + b.chunks };
@@ -159,16 +201,26 @@ export async function startFakeUpstream(overrides: Partial<FakeUpstreamBehaviour
     }
     finished = true;
     res.end("data: [DONE]\n\n");
-  });
+  };
+  const server = http.createServer(answer);
   server.keepAliveTimeout = 65_000;
+  upstream.baseURL = await listen(server);
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  upstream.baseURL = `http://127.0.0.1:${port}/v1`;
-  upstream.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
+  const h2c = options.h2c ? http2.createServer(answer) : null;
+  const sessions = new Set<http2.ServerHttp2Session>();
+  if (h2c) {
+    h2c.on("session", (session) => {
+      sessions.add(session);
+      session.once("close", () => sessions.delete(session));
     });
+    upstream.h2cBaseURL = await listen(h2c);
+  }
+
+  const closeServer = (target: { close(callback: () => void): unknown }) => new Promise<void>((resolve) => target.close(() => resolve()));
+  upstream.close = async () => {
+    server.closeAllConnections();
+    for (const session of sessions) session.destroy();
+    await Promise.all([closeServer(server), ...(h2c ? [closeServer(h2c)] : [])]);
+  };
   return upstream;
 }

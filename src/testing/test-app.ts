@@ -39,6 +39,8 @@ function listen(server: Server): Promise<number> {
 export async function startTestApp(
   options: {
     upstream?: Partial<FakeUpstreamBehaviour>;
+    /** The server speaks HTTP/2 (h2c) to the fake upstream. */
+    upstreamHttp2?: boolean;
     env?: Record<string, string>;
     /** Route the server's database connections through a proxy the test can cut. */
     proxyDatabase?: boolean;
@@ -47,7 +49,7 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const upstream = await startFakeUpstream(options.upstream);
+  const upstream = await startFakeUpstream(options.upstream, { h2c: options.upstreamHttp2 ?? false });
   const sidecar = createSidecarServer();
   const sidecarPort = await listen(sidecar);
   const redisPrefix = `promptlab_test:${uniqueSuffix()}:`;
@@ -64,7 +66,7 @@ export async function startTestApp(
     DATABASE_POOL_SIZE: "10",
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
-    LLM_BASE_URL: upstream.baseURL,
+    ...(upstream.h2cBaseURL ? { LLM_BASE_URL: upstream.h2cBaseURL, LLM_HTTP2: "true" } : { LLM_BASE_URL: upstream.baseURL }),
     OPENAI_API_KEY: "sk-test",
     LLM_MODEL: "gpt-4o-mini",
     SIDECAR_URL: `http://127.0.0.1:${sidecarPort}`,

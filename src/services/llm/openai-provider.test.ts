@@ -233,3 +233,78 @@ describe("OpenAiProvider", () => {
     }
   });
 });
+
+describe("OpenAiProvider over HTTP/2 (h2c)", () => {
+  let upstream: FakeUpstream;
+  let provider: OpenAiProvider;
+  beforeAll(async () => {
+    upstream = await startFakeUpstream({}, { h2c: true });
+    provider = new OpenAiProvider({ name: "h2", baseURL: upstream.h2cBaseURL!, apiKey: "sk-test", timeoutMs: 5_000, http2: true });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await upstream.close();
+  });
+  beforeEach(() => upstream.reset());
+
+  it("streams the same events, on an HTTP/2 stream", async () => {
+    expect(await collect(provider)).toEqual([
+      { type: "delta", text: "Hello" },
+      { type: "delta", text: " part1" },
+      { type: "delta", text: " part2" },
+      { type: "delta", text: " part3" },
+      { type: "delta", text: " part4" },
+      { type: "usage", tokensIn: 21, tokensOut: 5 },
+    ]);
+    expect(upstream.requests[0]!.headers[":method"]).toBe("POST");
+    expect(upstream.requests[0]!.headers.authorization).toBe("Bearer sk-test");
+  });
+
+  it("carries up to 100 concurrent answers on one connection", async () => {
+    upstream.reset({ chunks: 4, delayBeforeFirstMs: 500, delayBetweenMs: 20 });
+    const pending: Array<Promise<CompletionEvent[]>> = [];
+    for (let i = 0; i < 150; i++) {
+      pending.push(collect(provider));
+      // As chats arrive: undici gives a connection one new request per tick, and
+      // opens another for a second request in the same tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const answers = await Promise.all(pending);
+    for (const events of answers) expect(events.filter((event) => event.type === "delta")).toHaveLength(4);
+    // Over HTTP/1.1 (or one stream per connection) this would be 150 ports.
+    const ports = new Set(upstream.requests.map((sent) => sent.remotePort));
+    expect(ports.size).toBe(2);
+  });
+
+  it("fails only the stream that breaks; the others on its connection go on", async () => {
+    upstream.reset({ chunks: 10, delayBetweenMs: 20 });
+    const healthy = collect(provider);
+    await expect.poll(() => upstream.requests.length).toBe(1);
+    upstream.behaviour = { ...upstream.behaviour, dropAfterChunks: 2 };
+    const broken = await collect(provider).catch((error: unknown) => error);
+    expect(broken).toBeInstanceOf(Error);
+    expect((await healthy).filter((event) => event.type === "delta")).toHaveLength(10);
+    expect(upstream.requests[0]!.remotePort).toBe(upstream.requests[1]!.remotePort);
+  });
+
+  it("cuts the stream when the caller aborts, and keeps the connection for the next answer", async () => {
+    upstream.reset({ chunks: 50, delayBetweenMs: 20 });
+    const controller = new AbortController();
+    const failure = await (async () => {
+      for await (const event of provider.stream(request({ signal: controller.signal }))) {
+        if (event.type === "delta") controller.abort(new Error("caller left"));
+      }
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(await upstream.requests[0]!.aborted).toBe(true);
+    upstream.behaviour = { ...upstream.behaviour, chunks: 2, delayBetweenMs: 0 };
+    expect(await collect(provider)).toHaveLength(3);
+    expect(upstream.requests[1]!.remotePort).toBe(upstream.requests[0]!.remotePort);
+  });
+
+  it("reports an HTTP error with its status and the provider's message", async () => {
+    upstream.reset({ failStatus: 503 });
+    const failure = await collect(provider).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 503, providerMessage: "fake upstream failure" });
+  });
+});

@@ -12,7 +12,7 @@
 // open stream (docs/BENCHMARKS.md). The wire format is small and stable; the
 // SDK's types still describe it, and the tests drive the gateway with the SDK.
 import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import { Pool } from "undici";
+import { H2CClient, Pool } from "undici";
 import { CompletionCall } from "./completion-call.ts";
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./provider.ts";
 
@@ -25,6 +25,27 @@ export interface OpenAiProviderOptions {
   apiKey?: string;
   /** Longest wait for the response headers and between two body chunks; first-token and whole-answer limits are the caller's. */
   timeoutMs: number;
+  /**
+   * Speak HTTP/2: negotiated by ALPN over https, by prior knowledge (h2c) over
+   * http. Open streams then share a few connections instead of one each.
+   */
+  http2?: boolean;
+}
+
+/**
+ * Streams per HTTP/2 connection before the pool opens another: what providers
+ * commonly advertise as SETTINGS_MAX_CONCURRENT_STREAMS, and undici's default.
+ */
+const HTTP2_STREAMS_PER_CONNECTION = 100;
+
+function poolOptions(base: URL, options: OpenAiProviderOptions): Pool.Options {
+  const timeouts = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
+  if (!options.http2) return timeouts;
+  const http2 = { ...timeouts, maxConcurrentStreams: HTTP2_STREAMS_PER_CONNECTION, pipelining: HTTP2_STREAMS_PER_CONNECTION };
+  // Over plain http there is nothing to negotiate: h2c by prior knowledge. The
+  // pool's own connector would speak HTTP/1.1, so the client builds its own.
+  if (base.protocol === "http:") return { factory: (origin) => new H2CClient(origin, http2) };
+  return { ...http2, allowH2: true };
 }
 
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -54,7 +75,7 @@ export class OpenAiProvider implements LlmProvider {
   constructor(options: OpenAiProviderOptions) {
     this.name = options.name;
     const base = new URL(options.baseURL ?? OPENAI_BASE_URL);
-    this.pool = new Pool(base.origin, { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    this.pool = new Pool(base.origin, poolOptions(base, options));
     this.path = `${base.pathname.replace(/\/+$/, "")}/chat/completions`;
     this.headers = {
       "content-type": "application/json",
@@ -65,7 +86,19 @@ export class OpenAiProvider implements LlmProvider {
 
   stream(request: CompletionRequest): AsyncIterable<CompletionEvent> {
     const call = new CompletionCall(request.signal);
-    this.pool.dispatch({ method: "POST", path: this.path, headers: this.headers, body: JSON.stringify(requestBody(request)) }, call);
+    this.pool.dispatch(
+      {
+        method: "POST",
+        path: this.path,
+        headers: this.headers,
+        body: JSON.stringify(requestBody(request)),
+        // undici runs one non-idempotent request per connection at a time, which
+        // would leave an HTTP/2 connection one stream wide. A completion is never
+        // retried by undici, and HTTP/2 streams fail independently.
+        idempotent: true,
+      },
+      call,
+    );
     return call;
   }
 
