@@ -18,7 +18,8 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ users: 3 });
+    // HTTP/2 to the upstream, as the streams benchmark runs it; the others take either.
+    stack = await startStack({ users: 3, upstreamHttp2: true });
   }, 90_000);
   afterAll(async () => {
     await stack?.close();
@@ -53,6 +54,8 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
     expect(promptlab.plateau_reached).toBe(true);
     expect(isNumber(promptlab.event_loop_delay_ms?.plateau?.p99)).toBe(true);
     expect(entry!.baseline!.frames_received).toBeGreaterThan(0);
+    expect(result.options.upstream_protocol).toMatch(/HTTP\/2/);
+    expect(result.file_descriptors.max_streams_that_fit).toBeGreaterThan(10_000);
   }, 60_000);
 
   it("feedback: ratings per second and every acknowledged one in PostgreSQL", async () => {

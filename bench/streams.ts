@@ -8,7 +8,10 @@
 // same N streams straight from the upstream, which shows how late the
 // generator and the upstream themselves make frames.
 //   npm run bench:streams -- [--counts=1000,5000,10000] [--plateau-seconds=60] [--open-rate=100] [--no-baseline]
-//     [--profile] [--heap-snapshot] [--server-flags="--max-semi-space-size=64"]
+//     [--profile] [--heap-snapshot] [--server-flags="--max-semi-space-size=64"] [--upstream-http1]
+// The server speaks HTTP/2 to the upstream (LLM_HTTP2), so a stream holds one
+// socket in it, not two: with this sandbox's 20,000 descriptors, HTTP/1.1 to
+// the upstream caps one process below 10,000 streams.
 import { readdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { createParser } from "eventsource-parser";
@@ -26,6 +29,8 @@ export interface StreamsOptions {
   /** Characters per chunk: 400 makes a one-minute answer about the seed's ~50 KB. */
   chunkChars: number;
   baseline: boolean;
+  /** LLM_HTTP2 to the upstream (h2c); false: HTTP/1.1, a connection per stream. A given stack has its own. */
+  upstreamHttp2?: boolean;
   stack?: Stack;
   cpuProfile?: boolean;
   /** Extra node flags for the server process (tuning experiments, e.g. --max-semi-space-size=64). */
@@ -41,12 +46,15 @@ export const STREAMS_DEFAULTS: StreamsOptions = {
   openRate: 100,
   chunkChars: 400,
   baseline: true,
+  upstreamHttp2: true,
 };
 
 /** The soft and hard open-file limit of this process; children inherit it. */
 const FD_LIMIT = 20_000;
-/** What the server needs besides its two sockets per stream (pools, logs, the listening socket...), with room to spare. */
+/** What the server needs besides its sockets per stream (pools, logs, the listening socket...), with room to spare. */
 const FD_HEADROOM = 100;
+/** Streams per HTTP/2 connection to the upstream (the provider's HTTP2_STREAMS_PER_CONNECTION). */
+const STREAMS_PER_UPSTREAM_CONNECTION = 100;
 const LATE_AFTER_MS = 100;
 const RAMP_ALLOWANCE = 1.3;
 /** The plateau ends this long before the first streams do, so none has finished when it is measured. */
@@ -263,11 +271,13 @@ type PhaseResult = Awaited<ReturnType<typeof runPhase>>;
 const mib = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
 
 export async function runStreamsBench(options: StreamsOptions) {
-  const stack = options.stack ?? (await startStack({ nodeFlags: [...(options.serverFlags ?? []), ...(options.heapSnapshot ? [`--diagnostic-dir=${RESULTS_DIR}`, "--heapsnapshot-signal=SIGUSR2"] : [])], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "streams-server.cpuprofile.tmp") } : {}) }));
+  const stack = options.stack ?? (await startStack({ upstreamHttp2: options.upstreamHttp2 ?? true, nodeFlags: [...(options.serverFlags ?? []), ...(options.heapSnapshot ? [`--diagnostic-dir=${RESULTS_DIR}`, "--heapsnapshot-signal=SIGUSR2"] : [])], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "streams-server.cpuprofile.tmp") } : {}) }));
   let profile: unknown = null;
   try {
     const idleFds = await openFiles(stack.server.pid);
-    const maxStreams = Math.floor((FD_LIMIT - idleFds - FD_HEADROOM) / 2);
+    // The client's socket, and the upstream's: one each over HTTP/1.1, shared by up to 100 streams over HTTP/2.
+    const socketsPerStream = stack.upstreamHttp2 ? 1 + 1 / STREAMS_PER_UPSTREAM_CONNECTION : 2;
+    const maxStreams = Math.floor((FD_LIMIT - idleFds - FD_HEADROOM) / socketsPerStream);
     const results = [];
     for (const [index, requested] of options.counts.entries()) {
       const n = Math.min(requested, maxStreams);
@@ -296,12 +306,15 @@ export async function runStreamsBench(options: StreamsOptions) {
         cadence_ms: options.cadenceMs,
         open_rate_per_s: options.openRate,
         chunk_chars: options.chunkChars,
+        upstream_protocol: stack.upstreamHttp2 ? "HTTP/2 (h2c, LLM_HTTP2)" : "HTTP/1.1",
       },
       file_descriptors: {
         limit: FD_LIMIT,
         server_idle_open_files: idleFds,
         max_streams_that_fit: maxStreams,
-        why: "each stream holds two sockets in the server (client and upstream, HTTP/1.1); the hard RLIMIT_NOFILE of this sandbox is 20,000 and cannot be raised (prlimit/ulimit: Operation not permitted)",
+        why: stack.upstreamHttp2
+          ? "each stream holds one socket in the server (the client's) plus a share of an HTTP/2 connection to the upstream (up to 100 streams each); the hard RLIMIT_NOFILE of this sandbox is 20,000 and cannot be raised (prlimit/ulimit: Operation not permitted)"
+          : "each stream holds two sockets in the server (client and upstream, HTTP/1.1); the hard RLIMIT_NOFILE of this sandbox is 20,000 and cannot be raised (prlimit/ulimit: Operation not permitted)",
       },
       by_count: results,
       targets: [
@@ -328,6 +341,7 @@ if (isMain(import.meta.url)) {
     openRate: Number(f["open-rate"] ?? STREAMS_DEFAULTS.openRate),
     chunkChars: Number(f["chunk-chars"] ?? STREAMS_DEFAULTS.chunkChars),
     baseline: f["no-baseline"] !== true,
+    upstreamHttp2: f["upstream-http1"] !== true,
     cpuProfile: f.profile === true,
     ...(typeof f["server-flags"] === "string" ? { serverFlags: f["server-flags"].split(" ") } : {}),
     heapSnapshot: f["heap-snapshot"] === true,

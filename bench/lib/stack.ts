@@ -51,6 +51,8 @@ export interface ServerRunOptions {
 export interface StackOptions {
   users?: number;
   upstream?: UpstreamSettings;
+  /** The server speaks HTTP/2 to the upstream (LLM_HTTP2, h2c); benchmarks' direct requests stay on HTTP/1.1. */
+  upstreamHttp2?: boolean;
   /** Write a V8 CPU profile of the server, summarised at close(). */
   cpuProfile?: boolean;
   /** Also keep the raw profile here (open it in Chrome DevTools' Performance panel). */
@@ -66,6 +68,8 @@ export interface Stack {
   adminKey: string;
   users: BenchUser[];
   upstream: UpstreamProcess;
+  /** The server reaches the upstream over HTTP/2 (LLM_HTTP2). */
+  upstreamHttp2: boolean;
   sidecar: NodeProcess;
   sidecarUrl: string;
   server: NodeProcess;
@@ -116,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const redisPrefix = `promptlab_bench:${uniqueSuffix()}:`;
     cleanups.push(() => deleteRedisKeys(TEST_REDIS_URL, redisPrefix));
 
-    const upstream = await startUpstreamProcess(options.upstream ?? {});
+    const upstream = await startUpstreamProcess(options.upstream ?? {}, { h2c: options.upstreamHttp2 ?? false });
     cleanups.push(() => upstream.close());
 
     const sidecarPort = await freePort();
@@ -138,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DATABASE_URL: testDatabase.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: redisPrefix,
-      LLM_BASE_URL: upstream.baseURL,
+      ...(upstream.h2cBaseURL ? { LLM_BASE_URL: upstream.h2cBaseURL, LLM_HTTP2: "true" } : { LLM_BASE_URL: upstream.baseURL }),
       OPENAI_API_KEY: "sk-bench",
       LLM_MODEL: "gpt-4o-mini",
       SIDECAR_URL: sidecarUrl,
@@ -158,6 +162,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       url,
       adminKey: BENCH_ADMIN_KEY,
+      upstreamHttp2: upstream.h2cBaseURL !== null,
       users,
       upstream,
       sidecar,

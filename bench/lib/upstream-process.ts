@@ -15,7 +15,9 @@ function behaviourOf(settings: UpstreamSettings): Partial<FakeUpstreamBehaviour>
   return { ...rest, chunkText: (index) => `${index} ${filler}`.slice(0, chunkChars) };
 }
 
-const upstream = await startFakeUpstream(behaviourOf(JSON.parse(process.env.UPSTREAM_SETTINGS ?? "{}") as UpstreamSettings));
+const upstream = await startFakeUpstream(behaviourOf(JSON.parse(process.env.UPSTREAM_SETTINGS ?? "{}") as UpstreamSettings), {
+  h2c: process.env.UPSTREAM_H2C === "1",
+});
 // The fake records every request for tests to inspect; a benchmark would only grow memory with them.
 setInterval(() => (upstream.requests.length = 0), 1_000);
 
@@ -26,4 +28,4 @@ process.on("message", (message: { type: string; settings?: UpstreamSettings }) =
   }
 });
 process.on("disconnect", () => process.exit(0));
-process.send!({ type: "ready", baseURL: upstream.baseURL });
+process.send!({ type: "ready", baseURL: upstream.baseURL, h2cBaseURL: upstream.h2cBaseURL });

@@ -11,6 +11,8 @@ export interface UpstreamProcess {
   /** Ends in /v1, as the OpenAI SDK expects. */
   baseURL: string;
   origin: string;
+  /** The same upstream over HTTP/2 with prior knowledge; null unless started with h2c. */
+  h2cBaseURL: string | null;
   process: NodeProcess;
   configure(settings: UpstreamSettings): Promise<void>;
   close(): Promise<void>;
@@ -29,15 +31,16 @@ function nextMessage(process: NodeProcess, type: string, timeoutMs = 30_000): Pr
   });
 }
 
-export async function startUpstreamProcess(settings: UpstreamSettings = {}): Promise<UpstreamProcess> {
+export async function startUpstreamProcess(settings: UpstreamSettings = {}, options: { h2c?: boolean } = {}): Promise<UpstreamProcess> {
   const child = spawnNode(path.join(ROOT, "bench/lib/upstream-process.ts"), {
-    env: { UPSTREAM_SETTINGS: JSON.stringify(settings) },
+    env: { UPSTREAM_SETTINGS: JSON.stringify(settings), UPSTREAM_H2C: options.h2c ? "1" : "0" },
     ipc: true,
   });
   const ready = await nextMessage(child, "ready");
   const baseURL = String(ready.baseURL);
   return {
     baseURL,
+    h2cBaseURL: typeof ready.h2cBaseURL === "string" ? ready.h2cBaseURL : null,
     origin: new URL(baseURL).origin,
     process: child,
     async configure(next) {
