@@ -53,6 +53,7 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
     expect(isNumber(promptlab.heap_bytes_per_stream)).toBe(true);
     expect(promptlab.plateau_reached).toBe(true);
     expect(isNumber(promptlab.event_loop_delay_ms?.plateau?.p99)).toBe(true);
+    expect(isNumber(promptlab.server_cpu_plateau?.ms_per_1000_frames)).toBe(true);
     expect(entry!.baseline!.frames_received).toBeGreaterThan(0);
     expect(result.options.upstream_protocol).toMatch(/HTTP\/2/);
     expect(result.file_descriptors.max_streams_that_fit).toBeGreaterThan(10_000);

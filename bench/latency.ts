@@ -9,6 +9,8 @@
 // upstream answers faster than they finish, as it does at the default of 0.
 // --before-root runs a second server from a copy of the code taken before a
 // change, as a third side in the same alternating rounds (a same-run before/after).
+// --upstream-http2: the server reaches the upstream over HTTP/2 (LLM_HTTP2); a
+// --before-root server stays on HTTP/1.1, so --before-root=. compares the two.
 import path from "node:path";
 import type { Pool } from "undici";
 import { DIRECT_COMPLETION_BODY, PROMPTLAB_CHAT_BODY } from "./lib/chat-request.ts";
@@ -16,7 +18,7 @@ import { createPool, runOpenLoop, type OpenLoopResult } from "./lib/open-loop.ts
 import { cpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, numberList, writeResult } from "./lib/results.ts";
 import { openAiProtocol, promptlabProtocol, type StreamProtocol, type StreamRequest, type StreamTiming } from "./lib/sse-timing.ts";
-import { startStack, type ServerRunOptions, type Stack } from "./lib/stack.ts";
+import { startStack, upstreamProtocols, type ServerRunOptions, type Stack } from "./lib/stack.ts";
 import { compare, promptlabFirst, summarize, target } from "./lib/stats.ts";
 
 export interface LatencyOptions extends ServerRunOptions {
@@ -80,7 +82,7 @@ const firstErrors = (samples: StreamTiming[]) => [...new Set(samples.flatMap((s)
 
 export async function runLatencyBench(options: LatencyOptions) {
   const upstream = upstreamFor(options);
-  const stack = options.stack ?? (await startStack({ upstream, nodeFlags: options.serverFlags ?? [], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "latency-server.cpuprofile.tmp") } : {}) }));
+  const stack = options.stack ?? (await startStack({ upstream, upstreamHttp2: options.upstreamHttp2 ?? false, nodeFlags: options.serverFlags ?? [], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "latency-server.cpuprofile.tmp") } : {}) }));
   if (options.stack) await stack.upstream.configure(upstream);
   const promptlab = promptlabSide(stack, "promptlab", stack.url);
   const baseline = baselineSide(stack);
@@ -164,6 +166,7 @@ export async function runLatencyBench(options: LatencyOptions) {
     const at500 = byRate.find((entry) => entry.offered_per_s === 500) ?? byRate.at(-1)!;
     return {
       options: { rates: options.rates, rounds: options.rounds, round_seconds: options.roundSeconds, warmup_seconds: options.warmupSeconds },
+      upstream_protocol: upstreamProtocols(stack, before !== null),
       upstream,
       method:
         "open loop (undici Pool) at a fixed offered rate; PromptLab POST /chat vs the same streamed completion straight from the fake upstream, alternating ABBA rounds; time measured from handing the request to the pool",
@@ -196,6 +199,7 @@ if (isMain(import.meta.url)) {
     cpuProfile: f.profile === true,
     ...(typeof f["server-flags"] === "string" ? { serverFlags: f["server-flags"].split(" ") } : {}),
     ...(typeof f["before-root"] === "string" ? { beforeRoot: f["before-root"] } : {}),
+    upstreamHttp2: f["upstream-http2"] === true,
   };
   const result = await runLatencyBench(options);
   // Runs with a model-like first-token delay answer another question, so they keep their own file.

@@ -261,12 +261,20 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
             after_rss: mib(after.memory.rss),
           },
           event_loop_delay_ms: { ramp: duringRamp.event_loop_delay_ms, plateau: plateauReached ? duringPlateau.event_loop_delay_ms : null },
+          // What forwarding costs: the server's CPU over the plateau, as a share of one core and per 1,000 frames.
+          server_cpu_plateau: plateauReached ? plateauCpu(duringRamp, duringPlateau, plateauSeconds, n, options.cadenceMs) : null,
         }
       : {}),
   };
 }
 
 type PhaseResult = Awaited<ReturnType<typeof runPhase>>;
+
+function plateauCpu(start: RuntimeMetrics, end: RuntimeMetrics, seconds: number, streams: number, cadenceMs: number) {
+  const cpuSeconds = (end.cpu_us.user + end.cpu_us.system - start.cpu_us.user - start.cpu_us.system) / 1e6;
+  const frames = (streams * seconds * 1000) / cadenceMs;
+  return { cores: Number((cpuSeconds / seconds).toFixed(3)), ms_per_1000_frames: Number(((cpuSeconds * 1e6) / frames).toFixed(1)) };
+}
 
 const mib = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
 

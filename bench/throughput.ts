@@ -7,13 +7,15 @@
 //   npm run bench:throughput -- [--connections=50] [--rounds=4] [--round-seconds=10] [--profile] [--before-root=DIR]
 // --before-root runs a second server from a copy of the code taken before a
 // change, as a third side in the same alternating rounds (a same-run before/after).
+// --upstream-http2: the server reaches the upstream over HTTP/2 (LLM_HTTP2); a
+// --before-root server stays on HTTP/1.1, so --before-root=. compares the two.
 import path from "node:path";
 import autocannon from "autocannon";
 import { DIRECT_COMPLETION_BODY, PROMPTLAB_CHAT_BODY } from "./lib/chat-request.ts";
 import { backendCpu, backendCpuDelta } from "./lib/postgres-cpu.ts";
 import { cpuSeconds, ownCpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, writeResult } from "./lib/results.ts";
-import { startStack, type ServerRunOptions, type Stack } from "./lib/stack.ts";
+import { startStack, upstreamProtocols, type ServerRunOptions, type Stack } from "./lib/stack.ts";
 import { promptlabFirst, target } from "./lib/stats.ts";
 
 export interface ThroughputOptions extends ServerRunOptions {
@@ -38,7 +40,7 @@ async function completedAnswers(stack: Stack): Promise<number> {
 }
 
 export async function runThroughputBench(options: ThroughputOptions) {
-  const stack = options.stack ?? (await startStack({ upstream: UPSTREAM, nodeFlags: options.serverFlags ?? [], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "throughput-server.cpuprofile.tmp") } : {}) }));
+  const stack = options.stack ?? (await startStack({ upstream: UPSTREAM, upstreamHttp2: options.upstreamHttp2 ?? false, nodeFlags: options.serverFlags ?? [], cpuProfile: options.cpuProfile ?? false, ...(options.cpuProfile ? { keepProfileAs: path.join(RESULTS_DIR, "throughput-server.cpuprofile.tmp") } : {}) }));
   if (options.stack) await stack.upstream.configure(UPSTREAM);
   let keyIndex = 0;
   const before = options.beforeRoot ? await stack.startServerFrom(options.beforeRoot) : null;
@@ -120,6 +122,7 @@ export async function runThroughputBench(options: ThroughputOptions) {
     const promptlabCpu = per1000("promptlab");
     return {
       options: { connections: options.connections, rounds: options.rounds, round_seconds: options.roundSeconds },
+      upstream_protocol: upstreamProtocols(stack, before !== null),
       upstream: UPSTREAM,
       method: "autocannon at fixed concurrency, alternating ABBA rounds: PromptLab POST /chat vs the same stream straight from the fake upstream",
       completed_per_s: { promptlab: promptlabRate, baseline: rate("baseline"), ratio: rate("baseline") > 0 ? Number((promptlabRate / rate("baseline")).toFixed(3)) : null },
@@ -165,6 +168,7 @@ if (isMain(import.meta.url)) {
     cpuProfile: f.profile === true,
     ...(typeof f["server-flags"] === "string" ? { serverFlags: f["server-flags"].split(" ") } : {}),
     ...(typeof f["before-root"] === "string" ? { beforeRoot: f["before-root"] } : {}),
+    upstreamHttp2: f["upstream-http2"] === true,
   });
   const file = await writeResult(f.profile ? "throughput-profile" : "throughput", { ...result, cpu_profile: lastProfile });
   process.stdout.write(`${JSON.stringify({ completed_per_s: result.completed_per_s, targets: result.targets, file }, null, 2)}\n`);

@@ -46,6 +46,12 @@ export interface ServerRunOptions {
   serverFlags?: string[];
   /** A copy of the code from before a change: its server runs as a third side, for a same-run before/after. */
   beforeRoot?: string;
+  /**
+   * The server speaks HTTP/2 to the upstream (LLM_HTTP2). A `beforeRoot`
+   * server keeps HTTP/1.1 (older code has no HTTP/2), so a `beforeRoot` of the
+   * same tree compares the two protocols in one run.
+   */
+  upstreamHttp2?: boolean;
 }
 
 export interface StackOptions {
@@ -80,7 +86,8 @@ export interface Stack {
   /**
    * Another PromptLab process on the same database, Redis, sidecar and upstream,
    * run from another copy of the code (a snapshot taken before a change), so a
-   * benchmark can compare two versions in alternating rounds of one run.
+   * benchmark can compare two versions in alternating rounds of one run. It
+   * reaches the upstream over HTTP/1.1 whatever the stack's server does.
    */
   startServerFrom(root: string): Promise<{ url: string; process: NodeProcess; runtime(query?: string): Promise<RuntimeMetrics> }>;
   /** Stops everything; returns the CPU profile summary when one was asked for. */
@@ -101,6 +108,11 @@ async function startServer(root: string, env: Record<string, string>, profileDir
     throw error;
   }
   return { url, process: server };
+}
+
+/** What each PromptLab side of a run speaks to the upstream, for the result file. */
+export function upstreamProtocols(stack: Stack, withBefore: boolean) {
+  return { promptlab: stack.upstreamHttp2 ? "HTTP/2 (h2c)" : "HTTP/1.1", ...(withBefore ? { before: "HTTP/1.1" } : {}) };
 }
 
 export async function runtimeOf(url: string, query: string): Promise<RuntimeMetrics> {
@@ -173,7 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redisPrefix,
       runtime: (query = "") => runtimeOf(url, query),
       async startServerFrom(root) {
-        const extra = await startServer(root, serverEnv, null, []);
+        const extra = await startServer(root, { ...serverEnv, LLM_BASE_URL: upstream.baseURL, LLM_HTTP2: "false" }, null, []);
         cleanups.push(() => extra.process.stop());
         return { url: extra.url, process: extra.process, runtime: (query = "") => runtimeOf(extra.url, query) };
       },
