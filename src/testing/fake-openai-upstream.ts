@@ -2,7 +2,8 @@
 // real HTTP, so tests and benchmarks exercise the production provider code. It
 // records every request and whether the caller hung up early, and can be told
 // to delay, fail before answering, or fail mid-stream. It speaks HTTP/1.1,
-// and on request also HTTP/2 by prior knowledge (h2c) on a second port.
+// and on request also HTTP/2 by prior knowledge (h2c) on a second port, or
+// HTTPS on a third, where ALPN picks HTTP/2 or HTTP/1.1 as the client offers.
 import http from "node:http";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
@@ -33,6 +34,8 @@ export interface RecordedRequest {
     max_tokens?: number;
   };
   headers: http.IncomingHttpHeaders;
+  /** "1.1" or "2.0". */
+  httpVersion: string;
   /** The caller's port: the same port on consecutive requests means a reused connection. */
   remotePort: number | undefined;
   /** Date.now() when the request's body had arrived. */
@@ -58,6 +61,8 @@ export interface FakeUpstream {
   baseURL: string;
   /** The same upstream over HTTP/2 with prior knowledge (h2c); null unless asked for. */
   h2cBaseURL: string | null;
+  /** The same upstream over HTTPS (HTTP/2 or HTTP/1.1 by ALPN); null unless given a certificate. */
+  tlsBaseURL: string | null;
   requests: RecordedRequest[];
   behaviour: FakeUpstreamBehaviour;
   reset(overrides?: Partial<FakeUpstreamBehaviour>): void;
@@ -101,12 +106,14 @@ function breakOff(res: AnyResponse): void {
 export interface FakeUpstreamOptions {
   /** Also listen for HTTP/2 with prior knowledge (h2c), as `h2cBaseURL`. */
   h2c?: boolean;
+  /** Also listen for HTTPS with this key and certificate (PEM), as `tlsBaseURL`. */
+  tls?: { key: string; cert: string };
 }
 
-async function listen(server: http.Server | http2.Http2Server): Promise<string> {
+async function listen(server: http.Server | http2.Http2Server | http2.Http2SecureServer, scheme = "http"): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}/v1`;
+  return `${scheme}://127.0.0.1:${port}/v1`;
 }
 
 export async function startFakeUpstream(
@@ -116,6 +123,7 @@ export async function startFakeUpstream(
   const upstream: FakeUpstream = {
     baseURL: "",
     h2cBaseURL: null,
+    tlsBaseURL: null,
     requests: [],
     behaviour: { ...DEFAULT_BEHAVIOUR, ...overrides },
     reset(next = {}) {
@@ -139,6 +147,7 @@ export async function startFakeUpstream(
     const recorded: RecordedRequest = {
       body,
       headers: req.headers as http.IncomingHttpHeaders,
+      httpVersion: req.httpVersion,
       remotePort: req.socket.remotePort,
       receivedAt: Date.now(),
       aborted: new Promise((resolve) => (resolveAborted = resolve)),
@@ -206,21 +215,29 @@ export async function startFakeUpstream(
   server.keepAliveTimeout = 65_000;
   upstream.baseURL = await listen(server);
 
-  const h2c = options.h2c ? http2.createServer(answer) : null;
-  const sessions = new Set<http2.ServerHttp2Session>();
-  if (h2c) {
-    h2c.on("session", (session) => {
-      sessions.add(session);
-      session.once("close", () => sessions.delete(session));
+  // HTTP/2 sessions, and the HTTP/1.1 sockets a secure server hands to its fallback, closed on close().
+  const open = new Set<{ destroy(): void }>();
+  const track = (server: http2.Http2Server | http2.Http2SecureServer) => {
+    server.on("session", (session) => {
+      open.add(session);
+      session.once("close", () => open.delete(session));
     });
-    upstream.h2cBaseURL = await listen(h2c);
-  }
+    server.on("secureConnection", (socket) => {
+      open.add(socket);
+      socket.once("close", () => open.delete(socket));
+    });
+    return server;
+  };
+  const h2c = options.h2c ? track(http2.createServer(answer)) : null;
+  if (h2c) upstream.h2cBaseURL = await listen(h2c);
+  const secure = options.tls ? track(http2.createSecureServer({ ...options.tls, allowHTTP1: true }, answer)) : null;
+  if (secure) upstream.tlsBaseURL = await listen(secure, "https");
 
   const closeServer = (target: { close(callback: () => void): unknown }) => new Promise<void>((resolve) => target.close(() => resolve()));
   upstream.close = async () => {
     server.closeAllConnections();
-    for (const session of sessions) session.destroy();
-    await Promise.all([closeServer(server), ...(h2c ? [closeServer(h2c)] : [])]);
+    for (const connection of open) connection.destroy();
+    await Promise.all([server, h2c, secure].flatMap((target) => (target ? [closeServer(target)] : [])));
   };
   return upstream;
 }
