@@ -18,6 +18,16 @@ async function collect(provider: OpenAiProvider, req = request()): Promise<Compl
   return events;
 }
 
+/** What the fake upstream's default behaviour streams, as the provider reports it. */
+const DEFAULT_ANSWER: CompletionEvent[] = [
+  { type: "delta", text: "Hello" },
+  { type: "delta", text: " part1" },
+  { type: "delta", text: " part2" },
+  { type: "delta", text: " part3" },
+  { type: "delta", text: " part4" },
+  { type: "usage", tokensIn: 21, tokensOut: 5 },
+];
+
 /** A server that answers every request with `respond`, for wire shapes the fake upstream never sends. */
 async function rawServer(respond: (res: http.ServerResponse) => Promise<void> | void): Promise<{ baseURL: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -54,14 +64,7 @@ describe("OpenAiProvider", () => {
       provider,
       request({ parameters: { temperature: 0.2, maxTokens: 64, topP: 0.9, stop: ["END"], seed: 7 } }),
     );
-    expect(events).toEqual([
-      { type: "delta", text: "Hello" },
-      { type: "delta", text: " part1" },
-      { type: "delta", text: " part2" },
-      { type: "delta", text: " part3" },
-      { type: "delta", text: " part4" },
-      { type: "usage", tokensIn: 21, tokensOut: 5 },
-    ]);
+    expect(events).toEqual(DEFAULT_ANSWER);
     const sent = upstream.requests[0]!;
     expect(sent.headers.authorization).toBe("Bearer sk-test");
     expect(sent.body).toEqual({
@@ -248,14 +251,7 @@ describe("OpenAiProvider over HTTP/2 (h2c)", () => {
   beforeEach(() => upstream.reset());
 
   it("streams the same events, on an HTTP/2 stream", async () => {
-    expect(await collect(provider)).toEqual([
-      { type: "delta", text: "Hello" },
-      { type: "delta", text: " part1" },
-      { type: "delta", text: " part2" },
-      { type: "delta", text: " part3" },
-      { type: "delta", text: " part4" },
-      { type: "usage", tokensIn: 21, tokensOut: 5 },
-    ]);
+    expect(await collect(provider)).toEqual(DEFAULT_ANSWER);
     expect(upstream.requests[0]!.headers[":method"]).toBe("POST");
     expect(upstream.requests[0]!.headers.authorization).toBe("Bearer sk-test");
   });
