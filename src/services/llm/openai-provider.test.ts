@@ -28,6 +28,23 @@ const DEFAULT_ANSWER: CompletionEvent[] = [
   { type: "usage", tokensIn: 21, tokensOut: 5 },
 ];
 
+/**
+ * Far more events than the provider buffers before it stops reading, all sent
+ * at once, then read late and in pauses: the texts in the order they came.
+ */
+async function readFarBehind(provider: OpenAiProvider, upstream: FakeUpstream): Promise<string[]> {
+  upstream.reset({ chunks: 2_000, delayBetweenMs: 0, chunkText: (i: number) => `<${i}>` });
+  const iterator = provider.stream(request())[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const texts = [first.value.text];
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    if (next.value.type === "delta") texts.push(next.value.text);
+    if (texts.length % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return texts;
+}
+
 /** A server that answers every request with `respond`, for wire shapes the fake upstream never sends. */
 async function rawServer(respond: (res: http.ServerResponse) => Promise<void> | void): Promise<{ baseURL: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -160,17 +177,7 @@ describe("OpenAiProvider", () => {
   });
 
   it("loses nothing when its reader falls far behind, and keeps the order", async () => {
-    // Far more events than it buffers before it stops reading the socket, all sent at once.
-    upstream.reset({ chunks: 2_000, delayBetweenMs: 0, chunkText: (i: number) => `<${i}>` });
-    const iterator = provider.stream(request())[Symbol.asyncIterator]();
-    const first = await iterator.next();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const texts = [first.value.text];
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (next.value.type === "delta") texts.push(next.value.text);
-      if (texts.length % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(texts).toEqual(Array.from({ length: 2_000 }, (_, i) => `<${i}>`));
+    expect(await readFarBehind(provider, upstream)).toEqual(Array.from({ length: 2_000 }, (_, i) => `<${i}>`));
   });
 
   it("joins a character split between two network chunks", async () => {
@@ -296,6 +303,10 @@ describe("OpenAiProvider over HTTP/2 (h2c)", () => {
     upstream.behaviour = { ...upstream.behaviour, chunks: 2, delayBetweenMs: 0 };
     expect(await collect(provider)).toHaveLength(3);
     expect(upstream.requests[1]!.remotePort).toBe(upstream.requests[0]!.remotePort);
+  });
+
+  it("loses nothing when its reader falls far behind, and keeps the order", async () => {
+    expect(await readFarBehind(provider, upstream)).toEqual(Array.from({ length: 2_000 }, (_, i) => `<${i}>`));
   });
 
   it("reports an HTTP error with its status and the provider's message", async () => {
