@@ -59,9 +59,12 @@ function httpErrorOf(status: number, body: string): ProviderHttpError {
   return new ProviderHttpError(status, message);
 }
 
-/** Turns one server-sent event into what the chat service consumes. */
-function eventsOf(message: EventSourceMessage, into: CompletionEvent[]): void {
-  if (message.data === "[DONE]") return;
+/**
+ * Turns one server-sent event into what the chat service consumes. True when
+ * it says the answer is over: `[DONE]`, or a choice's finish_reason.
+ */
+function eventsOf(message: EventSourceMessage, into: CompletionEvent[]): boolean {
+  if (message.data === "[DONE]") return true;
   let chunk: ChatCompletionChunk & ErrorPayload;
   try {
     chunk = JSON.parse(message.data) as ChatCompletionChunk & ErrorPayload;
@@ -77,6 +80,7 @@ function eventsOf(message: EventSourceMessage, into: CompletionEvent[]): void {
   if (chunk.usage) {
     into.push({ type: "usage", tokensIn: chunk.usage.prompt_tokens, tokensOut: chunk.usage.completion_tokens });
   }
+  return chunk.choices?.[0]?.finish_reason != null;
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -97,13 +101,15 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
   private closed = false;
   /** Set once: what the reader gets after the events that arrived before it. */
   private failure: { error: unknown } | null = null;
+  /** The provider said the answer is over; a response that ends without saying so was cut. */
+  private answerFinished = false;
 
   constructor(private readonly signal: AbortSignal) {
     this.parser = createParser({
       onEvent: (message) => {
         if (this.failure) return;
         try {
-          eventsOf(message, this.queue);
+          if (eventsOf(message, this.queue)) this.answerFinished = true;
         } catch (error) {
           this.fail(error);
         }
@@ -145,6 +151,10 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
     this.ended = true;
     this.signal.removeEventListener("abort", this.onAbort);
     if (this.status !== 200) this.failure ??= { error: httpErrorOf(this.status, this.errorBody) };
+    // An HTTP/2 stream ends cleanly when its connection closes under it (undici
+    // ends every stream of a session that goes away), so a clean end alone
+    // does not mean a complete answer.
+    else if (!this.answerFinished) this.failure ??= { error: new ProviderStreamError("the provider's stream ended before the answer did (no finish_reason or [DONE])") };
     this.wake();
   }
 

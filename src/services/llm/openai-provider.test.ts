@@ -225,6 +225,20 @@ describe("OpenAiProvider", () => {
     }
   });
 
+  it("fails a response that ends before the answer says it is over", async () => {
+    const server = await rawServer((res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "Half an ans" }, finish_reason: null }] })}\n\n`);
+    });
+    const raw = new OpenAiProvider({ name: "raw", baseURL: server.baseURL, timeoutMs: 5_000 });
+    try {
+      await expect(collect(raw)).rejects.toBeInstanceOf(ProviderStreamError);
+    } finally {
+      await raw.close();
+      await server.close();
+    }
+  });
+
   it("takes \"error\": null on a normal chunk as no error", async () => {
     const server = await rawServer((res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -307,6 +321,23 @@ describe("OpenAiProvider over HTTP/2 (h2c)", () => {
 
   it("loses nothing when its reader falls far behind, and keeps the order", async () => {
     expect(await readFarBehind(provider, upstream)).toEqual(Array.from({ length: 2_000 }, (_, i) => `<${i}>`));
+  });
+
+  it("fails every answer on a connection that closes under them, none as complete", async () => {
+    // undici ends the streams of a closed HTTP/2 session as if they had finished.
+    const closing = await startFakeUpstream({ chunks: 10, delayBetweenMs: 50 }, { h2c: true });
+    const onIt = new OpenAiProvider({ name: "h2", baseURL: closing.h2cBaseURL!, timeoutMs: 5_000, http2: true });
+    try {
+      await collect(onIt); // the connection is up, so the three below share it
+      const answers = [1, 2, 3].map((i) => collect(onIt).then(() => `answer ${i} ended as complete`, (error: unknown) => error));
+      await expect.poll(() => closing.requests.length).toBe(4);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      await closing.close();
+      for (const outcome of await Promise.all(answers)) expect(outcome).toBeInstanceOf(Error);
+      expect(new Set(closing.requests.map((sent) => sent.remotePort)).size).toBe(1);
+    } finally {
+      await onIt.close();
+    }
   });
 
   it("reports an HTTP error with its status and the provider's message", async () => {
