@@ -16,6 +16,7 @@ import { readdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { createParser } from "eventsource-parser";
 import { Pool } from "undici";
+import { HTTP2_STREAMS_PER_CONNECTION } from "../src/services/llm/provider-pool.ts";
 import { flags, isMain, RESULTS_DIR, numberList, writeResult } from "./lib/results.ts";
 import { startStack, type RuntimeMetrics, type Stack } from "./lib/stack.ts";
 import { sleep, summarize, target } from "./lib/stats.ts";
@@ -53,8 +54,6 @@ export const STREAMS_DEFAULTS: StreamsOptions = {
 const FD_LIMIT = 20_000;
 /** What the server needs besides its sockets per stream (pools, logs, the listening socket...), with room to spare. */
 const FD_HEADROOM = 100;
-/** Streams per HTTP/2 connection to the upstream (the provider's HTTP2_STREAMS_PER_CONNECTION). */
-const STREAMS_PER_UPSTREAM_CONNECTION = 100;
 const LATE_AFTER_MS = 100;
 const RAMP_ALLOWANCE = 1.3;
 /** The plateau ends this long before the first streams do, so none has finished when it is measured. */
@@ -284,7 +283,7 @@ export async function runStreamsBench(options: StreamsOptions) {
   try {
     const idleFds = await openFiles(stack.server.pid);
     // The client's socket, and the upstream's: one each over HTTP/1.1, shared by up to 100 streams over HTTP/2.
-    const socketsPerStream = stack.upstreamHttp2 ? 1 + 1 / STREAMS_PER_UPSTREAM_CONNECTION : 2;
+    const socketsPerStream = stack.upstreamHttp2 ? 1 + 1 / HTTP2_STREAMS_PER_CONNECTION : 2;
     const maxStreams = Math.floor((FD_LIMIT - idleFds - FD_HEADROOM) / socketsPerStream);
     const results = [];
     for (const [index, requested] of options.counts.entries()) {

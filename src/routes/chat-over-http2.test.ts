@@ -22,7 +22,7 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat with LLM_HTTP2 to the 
     await app?.close();
   });
 
-  it("streams concurrent chats over one upstream connection and stores every answer", async () => {
+  it("streams concurrent chats over shared upstream connections and stores every answer", async () => {
     // While the first connection is being set up, undici opens one for each
     // request that cannot wait for it; after that, chats join its streams.
     const first = await postJson(`${app.url}/chat`, { message: "warm up" }, { "x-api-key": TEST_USER_KEY });
@@ -75,18 +75,22 @@ describe.skipIf(!inject("servicesAvailable"))("LLM_HTTP2 over HTTPS", () => {
     await database?.drop();
   });
 
-  async function chatsThrough(http2: boolean): Promise<RecordedRequest[]> {
-    upstream.reset({ chunks: 4, delayBetweenMs: 50 });
-    const server = await startServerProcess({
+  function startServerAgainst(baseURL: string, http2: boolean) {
+    return startServerProcess({
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: `promptlab_test:${uniqueSuffix()}:`,
-      LLM_BASE_URL: upstream.tlsBaseURL!,
+      LLM_BASE_URL: baseURL,
       LLM_HTTP2: String(http2),
       OPENAI_API_KEY: "sk-test",
       SIDECAR_DISABLED: "true",
       NODE_EXTRA_CA_CERTS: certificate.certFile,
     });
+  }
+
+  async function chatsThrough(http2: boolean): Promise<RecordedRequest[]> {
+    upstream.reset({ chunks: 4, delayBetweenMs: 50 });
+    const server = await startServerAgainst(upstream.tlsBaseURL!, http2);
     try {
       const first = await postJson(`${server.url}/chat`, { message: "warm up" }, { "x-api-key": TEST_USER_KEY });
       expect(only(await readSse(first), "done").status).toBe("complete");
@@ -110,5 +114,21 @@ describe.skipIf(!inject("servicesAvailable"))("LLM_HTTP2 over HTTPS", () => {
     expect(overHttp1.map((sent) => sent.httpVersion)).toEqual(Array(6).fill("1.1"));
     // Five answers at once over HTTP/1.1 need five connections.
     expect(new Set(overHttp1.map((sent) => sent.remotePort)).size).toBeGreaterThanOrEqual(5);
+  }, 60_000);
+
+  it("refuses a provider that will not speak HTTP/2, sending it nothing and saying why", async () => {
+    // HTTP/1.1 with the HTTP/2 pool's settings would pipeline answers behind each other.
+    const http1Only = await startFakeUpstream({}, { tls: { key: certificate.key, cert: certificate.cert, http2: false } });
+    const server = await startServerAgainst(http1Only.tlsBaseURL!, true);
+    try {
+      const events = await readSse(await postJson(`${server.url}/chat`, { message: "hi" }, { "x-api-key": TEST_USER_KEY }));
+      expect(only(events, "error").code).toBe("upstream_error");
+      expect(http1Only.requests).toHaveLength(0);
+      expect(server.output()).toContain("did not agree to HTTP/2");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      await http1Only.close();
+    }
   }, 60_000);
 });

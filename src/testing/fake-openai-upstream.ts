@@ -6,6 +6,7 @@
 // HTTPS on a third, where ALPN picks HTTP/2 or HTTP/1.1 as the client offers.
 import http from "node:http";
 import http2 from "node:http2";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface FakeUpstreamBehaviour {
@@ -106,11 +107,11 @@ function breakOff(res: AnyResponse): void {
 export interface FakeUpstreamOptions {
   /** Also listen for HTTP/2 with prior knowledge (h2c), as `h2cBaseURL`. */
   h2c?: boolean;
-  /** Also listen for HTTPS with this key and certificate (PEM), as `tlsBaseURL`. */
-  tls?: { key: string; cert: string };
+  /** Also listen for HTTPS with this key and certificate (PEM), as `tlsBaseURL`; offering HTTP/2 unless `http2` is false. */
+  tls?: { key: string; cert: string; http2?: boolean };
 }
 
-async function listen(server: http.Server | http2.Http2Server | http2.Http2SecureServer, scheme = "http"): Promise<string> {
+async function listen(server: http.Server | https.Server | http2.Http2Server | http2.Http2SecureServer, scheme = "http"): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return `${scheme}://127.0.0.1:${port}/v1`;
@@ -217,12 +218,12 @@ export async function startFakeUpstream(
 
   // HTTP/2 sessions, and the HTTP/1.1 sockets a secure server hands to its fallback, closed on close().
   const open = new Set<{ destroy(): void }>();
-  const track = (server: http2.Http2Server | http2.Http2SecureServer) => {
-    server.on("session", (session) => {
+  const track = <Server extends http2.Http2Server | http2.Http2SecureServer | https.Server>(server: Server): Server => {
+    server.on("session", (session: http2.ServerHttp2Session) => {
       open.add(session);
       session.once("close", () => open.delete(session));
     });
-    server.on("secureConnection", (socket) => {
+    server.on("secureConnection", (socket: { destroy(): void; once(event: "close", listener: () => void): void }) => {
       open.add(socket);
       socket.once("close", () => open.delete(socket));
     });
@@ -230,7 +231,12 @@ export async function startFakeUpstream(
   };
   const h2c = options.h2c ? track(http2.createServer(answer)) : null;
   if (h2c) upstream.h2cBaseURL = await listen(h2c);
-  const secure = options.tls ? track(http2.createSecureServer({ ...options.tls, allowHTTP1: true }, answer)) : null;
+  const { http2: offerHttp2 = true, ...tls } = options.tls ?? {};
+  const secure = !options.tls
+    ? null
+    : offerHttp2
+      ? track(http2.createSecureServer({ ...tls, allowHTTP1: true }, answer))
+      : track(https.createServer(tls, answer));
   if (secure) upstream.tlsBaseURL = await listen(secure, "https");
 
   const closeServer = (target: { close(callback: () => void): unknown }) => new Promise<void>((resolve) => target.close(() => resolve()));

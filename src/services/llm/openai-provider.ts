@@ -12,8 +12,9 @@
 // open stream (docs/BENCHMARKS.md). The wire format is small and stable; the
 // SDK's types still describe it, and the tests drive the gateway with the SDK.
 import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import { H2CClient, Pool } from "undici";
+import type { Pool } from "undici";
 import { CompletionCall } from "./completion-call.ts";
+import { providerPool } from "./provider-pool.ts";
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./provider.ts";
 
 export { ProviderHttpError, ProviderStreamError } from "./completion-call.ts";
@@ -30,22 +31,6 @@ export interface OpenAiProviderOptions {
    * http. Open streams then share a few connections instead of one each.
    */
   http2?: boolean;
-}
-
-/**
- * Streams per HTTP/2 connection before the pool opens another: what providers
- * commonly advertise as SETTINGS_MAX_CONCURRENT_STREAMS, and undici's default.
- */
-const HTTP2_STREAMS_PER_CONNECTION = 100;
-
-function poolOptions(base: URL, options: OpenAiProviderOptions): Pool.Options {
-  const timeouts = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
-  if (!options.http2) return timeouts;
-  const http2 = { ...timeouts, maxConcurrentStreams: HTTP2_STREAMS_PER_CONNECTION, pipelining: HTTP2_STREAMS_PER_CONNECTION };
-  // Over plain http there is nothing to negotiate: h2c by prior knowledge. The
-  // pool's own connector would speak HTTP/1.1, so the client builds its own.
-  if (base.protocol === "http:") return { factory: (origin) => new H2CClient(origin, http2) };
-  return { ...http2, allowH2: true };
 }
 
 const OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -75,7 +60,7 @@ export class OpenAiProvider implements LlmProvider {
   constructor(options: OpenAiProviderOptions) {
     this.name = options.name;
     const base = new URL(options.baseURL ?? OPENAI_BASE_URL);
-    this.pool = new Pool(base.origin, poolOptions(base, options));
+    this.pool = providerPool(base, { timeoutMs: options.timeoutMs, http2: options.http2 ?? false });
     this.path = `${base.pathname.replace(/\/+$/, "")}/chat/completions`;
     this.headers = {
       "content-type": "application/json",
@@ -92,9 +77,9 @@ export class OpenAiProvider implements LlmProvider {
         path: this.path,
         headers: this.headers,
         body: JSON.stringify(requestBody(request)),
-        // undici runs one non-idempotent request per connection at a time, which
-        // would leave an HTTP/2 connection one stream wide. A completion is never
-        // retried by undici, and HTTP/2 streams fail independently.
+        // undici runs one non-idempotent request per HTTP/2 connection at a time,
+        // which would leave it one stream wide. On an HTTP/1.1 connection, which
+        // runs one request at a time here (provider-pool.ts), the flag changes nothing.
         idempotent: true,
       },
       call,
