@@ -12,7 +12,7 @@ import { buildConnector, H2CClient, Pool } from "undici";
  */
 export const HTTP2_STREAMS_PER_CONNECTION = 100;
 
-export class Http2NotNegotiatedError extends Error {
+class Http2NotNegotiatedError extends Error {
   constructor(origin: string, protocol: string | false | null) {
     super(`LLM_HTTP2 is set, but ${origin} did not agree to HTTP/2 (ALPN chose ${protocol || "nothing"}); unset it for this provider`);
     this.name = "Http2NotNegotiatedError";
