@@ -18,7 +18,7 @@ import { createParser } from "eventsource-parser";
 import { Pool } from "undici";
 import { HTTP2_STREAMS_PER_CONNECTION } from "../src/services/llm/provider-pool.ts";
 import { flags, isMain, RESULTS_DIR, numberList, writeResult } from "./lib/results.ts";
-import { startStack, type RuntimeMetrics, type Stack } from "./lib/stack.ts";
+import { startStack, upstreamProtocols, type RuntimeMetrics, type Stack } from "./lib/stack.ts";
 import { sleep, summarize, target } from "./lib/stats.ts";
 
 export interface StreamsOptions {
@@ -313,15 +313,17 @@ export async function runStreamsBench(options: StreamsOptions) {
         cadence_ms: options.cadenceMs,
         open_rate_per_s: options.openRate,
         chunk_chars: options.chunkChars,
-        upstream_protocol: stack.upstreamHttp2 ? "HTTP/2 (h2c, LLM_HTTP2)" : "HTTP/1.1",
+        upstream_protocol: upstreamProtocols(stack, false).promptlab,
       },
       file_descriptors: {
         limit: FD_LIMIT,
         server_idle_open_files: idleFds,
         max_streams_that_fit: maxStreams,
-        why: stack.upstreamHttp2
-          ? "each stream holds one socket in the server (the client's) plus a share of an HTTP/2 connection to the upstream (up to 100 streams each); the hard RLIMIT_NOFILE of this sandbox is 20,000 and cannot be raised (prlimit/ulimit: Operation not permitted)"
-          : "each stream holds two sockets in the server (client and upstream, HTTP/1.1); the hard RLIMIT_NOFILE of this sandbox is 20,000 and cannot be raised (prlimit/ulimit: Operation not permitted)",
+        why: `each stream holds ${
+          stack.upstreamHttp2
+            ? "one socket in the server (the client's) plus a share of an HTTP/2 connection to the upstream (up to 100 streams each)"
+            : "two sockets in the server (client and upstream, HTTP/1.1)"
+        }; the hard RLIMIT_NOFILE of this sandbox is 20,000 and cannot be raised (prlimit/ulimit: Operation not permitted)`,
       },
       by_count: results,
       targets: [

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { connectDatabase, type Database } from "../../src/db.ts";
 import { freePort } from "../../src/testing/free-port.ts";
+import { providerEnvFor } from "../../src/testing/fake-openai-upstream.ts";
 import { deleteRedisKeys } from "../../src/testing/redis-keys.ts";
 import { createTestDatabase, type TestDatabase } from "../../src/testing/test-database.ts";
 import { TEST_REDIS_URL, uniqueSuffix } from "../../src/testing/test-services.ts";
@@ -154,7 +155,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DATABASE_URL: testDatabase.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: redisPrefix,
-      ...(upstream.h2cBaseURL ? { LLM_BASE_URL: upstream.h2cBaseURL, LLM_HTTP2: "true" } : { LLM_BASE_URL: upstream.baseURL }),
+      ...providerEnvFor(upstream),
       OPENAI_API_KEY: "sk-bench",
       LLM_MODEL: "gpt-4o-mini",
       SIDECAR_URL: sidecarUrl,
@@ -185,7 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redisPrefix,
       runtime: (query = "") => runtimeOf(url, query),
       async startServerFrom(root) {
-        const extra = await startServer(root, { ...serverEnv, LLM_BASE_URL: upstream.baseURL, LLM_HTTP2: "false" }, null, []);
+        const extra = await startServer(root, { ...serverEnv, ...providerEnvFor({ baseURL: upstream.baseURL, h2cBaseURL: null }) }, null, []);
         cleanups.push(() => extra.process.stop());
         return { url: extra.url, process: extra.process, runtime: (query = "") => runtimeOf(extra.url, query) };
       },

@@ -83,6 +83,11 @@ function chunkJson(id: string, model: string, delta: object, finishReason: strin
   });
 }
 
+/** The server's provider settings for a fake upstream: over h2c (LLM_HTTP2) where it listens for it, else HTTP/1.1. */
+export function providerEnvFor(upstream: Pick<FakeUpstream, "baseURL" | "h2cBaseURL">): Record<string, string> {
+  return upstream.h2cBaseURL ? { LLM_BASE_URL: upstream.h2cBaseURL, LLM_HTTP2: "true" } : { LLM_BASE_URL: upstream.baseURL, LLM_HTTP2: "false" };
+}
+
 type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
 
 /** What an answer needs of a response, in both HTTP versions. */

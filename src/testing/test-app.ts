@@ -9,7 +9,7 @@ import { bootstrap, type Runtime } from "../bootstrap.ts";
 import { parseConfig } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { createSidecarServer } from "../../sidecar/app.ts";
-import { startFakeUpstream, type FakeUpstream, type FakeUpstreamBehaviour } from "./fake-openai-upstream.ts";
+import { providerEnvFor, startFakeUpstream, type FakeUpstream, type FakeUpstreamBehaviour } from "./fake-openai-upstream.ts";
 import { deleteRedisKeys } from "./redis-keys.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
@@ -66,7 +66,7 @@ export async function startTestApp(
     DATABASE_POOL_SIZE: "10",
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
-    ...(upstream.h2cBaseURL ? { LLM_BASE_URL: upstream.h2cBaseURL, LLM_HTTP2: "true" } : { LLM_BASE_URL: upstream.baseURL }),
+    ...providerEnvFor(upstream),
     OPENAI_API_KEY: "sk-test",
     LLM_MODEL: "gpt-4o-mini",
     SIDECAR_URL: `http://127.0.0.1:${sidecarPort}`,
