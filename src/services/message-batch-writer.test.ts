@@ -8,7 +8,7 @@ import { ServiceUnavailableError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { createUserWithKey } from "../testing/test-users.ts";
-import { MessageBatchWriter, type MessageWrite } from "./message-batch-writer.ts";
+import { MESSAGE_COLUMNS, MessageBatchWriter, type MessageWrite } from "./message-batch-writer.ts";
 
 const log = createLogger({ level: "silent", pretty: false });
 
@@ -96,6 +96,58 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
     // 1.5 M characters split at 1 M per batch: 3 + 2. Without the limit they would be one batch.
     expect(writer.counters).toEqual({ batches: 3, writes: 6 });
     expect(await database.prisma.message.count({ where: { id: { in: answers.map((a) => a.id) } } })).toBe(6);
+  });
+
+  it("stores every field a row sets, and gives a field left out its column's default", async () => {
+    const writer = new MessageBatchWriter(database.pool, log);
+    const chat = newChat("all the columns");
+    await writer.write(chat);
+    // Text that array literals must escape, and values that must not turn into NULL.
+    const tricky = ['quote " backslash \\ {braces}, comma', "NULL", "", "línea\nnueva 😀"];
+    const full = {
+      id: randomUUID(),
+      conversationId: chat.conversationId,
+      role: "assistant" as const,
+      content: tricky[0]!,
+      status: "incomplete" as const,
+      provider: "openai",
+      model: "gpt-4o-mini",
+      fallback: true,
+      tokensIn: 3,
+      tokensOut: 4,
+      preEstimatedTokens: 5,
+      estimateSource: "sidecar" as const,
+      latencyMs: 6,
+      timeToFirstTokenMs: 7,
+      costUsd: "0.0000012345",
+      experimentKey: "exp",
+      variant: "b",
+      promptVersionId: null,
+      traceId: "trace",
+      errorCode: "provider_error",
+      assignmentUnit: "unit",
+      createdAt: new Date("2026-01-02T03:04:05.678Z"),
+    };
+    const bare = tricky.slice(1).map((content) => ({ id: randomUUID(), conversationId: chat.conversationId, role: "user" as const, content }));
+    const before = Date.now();
+    await Promise.all([writer.write({ messages: [full] }), writer.write({ messages: bare })]);
+
+    const stored = await database.prisma.message.findUniqueOrThrow({ where: { id: full.id } });
+    expect({ ...stored, costUsd: stored.costUsd?.toString() }).toEqual({ ...full, costUsd: "0.0000012345" });
+    for (const row of bare) {
+      const plain = await database.prisma.message.findUniqueOrThrow({ where: { id: row.id } });
+      expect(plain).toMatchObject({ content: row.content, status: "complete", fallback: false, provider: null, costUsd: null });
+      expect(plain.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    }
+  });
+
+  it("knows each message column's default as the migrated schema has it", async () => {
+    const { rows } = await database.pool.query<{ column_name: string; column_default: string | null }>(
+      "SELECT column_name, column_default FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'messages'",
+    );
+    const inSchema = Object.fromEntries(rows.map((row) => [row.column_name, row.column_default]));
+    const written = Object.fromEntries(Object.values(MESSAGE_COLUMNS).map((spec) => [spec.column, spec.default ?? null]));
+    expect(written).toEqual(inSchema);
   });
 
   it("creates a conversation with no messages", async () => {
