@@ -3,7 +3,7 @@
 import { request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSidecarServer, MAX_BODY_BYTES } from "./app.ts";
+import { createSidecarServer, MAX_BATCH_ITEMS, MAX_BODY_BYTES } from "./app.ts";
 
 let server: Server;
 let baseUrl: string;
@@ -96,6 +96,36 @@ describe("POST /count", () => {
   it("says when the encoding was a default", async () => {
     const res = await call("POST", "/count", { model: "simulator", text: "hello world" });
     expect(res.json).toEqual({ tokens: 2, model: "simulator", encoding: "o200k_base", encoding_defaulted: true });
+  });
+});
+
+describe("POST /count/batch", () => {
+  it("answers each item as /count would, in order, and fails a bad item alone", async () => {
+    const items = [
+      { model: "gpt-4o", text: "お誕生日おめでとう" },
+      { model: "gpt-4", text: "お誕生日おめでとう" },
+      { model: "gpt-4o", text: "hi", messages: [] },
+      { model: "gpt-4o", messages: [{ role: "user", content: "tiktoken is great!", name: "bob" }] },
+    ];
+    const res = await call("POST", "/count/batch", { items });
+    expect(res.status).toBe(200);
+    const single = await Promise.all([0, 1, 3].map(async (index) => (await call("POST", "/count", items[index])).json));
+    expect(res.json.counts).toEqual([
+      single[0],
+      single[1],
+      { error: { code: "invalid_request", message: "Item failed validation", fields: { text: ["Provide exactly one of text or messages"] } } },
+      single[2],
+    ]);
+    expect(res.json.counts.map((count: { tokens?: number }) => count.tokens)).toEqual([8, 9, undefined, 15]);
+  });
+
+  it("400s a body without items, an empty list, or too many", async () => {
+    for (const body of [{}, { items: [] }, { items: Array.from({ length: MAX_BATCH_ITEMS + 1 }, () => ({ model: "gpt-4o", text: "" })) }]) {
+      const res = await call("POST", "/count/batch", body);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("invalid_request");
+      expect(Object.keys(res.json.error.fields)).toEqual(["items"]);
+    }
   });
 });
 

@@ -35,6 +35,16 @@ const countBodySchema = z
     path: ["text"],
   });
 
+/** Items in one POST /count/batch: the main server sends the estimates of the chats that arrive together. */
+export const MAX_BATCH_ITEMS = 1_000;
+
+const countBatchBodySchema = z.object({
+  // Each item is checked on its own below, so one bad item fails alone.
+  items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
+});
+
+type CountBody = z.infer<typeof countBodySchema>;
+
 const costBodySchema = z.object({
   model: modelName,
   // z.int() is limited to safe integers, so no token count is silently rounded.
@@ -112,6 +122,15 @@ function invalidRequest(message: string, fields: FieldErrors = {}): HttpError {
   return new HttpError(400, "invalid_request", message, fields);
 }
 
+function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
 async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   const raw = await readBody(req);
   let parsed: unknown;
@@ -122,12 +141,7 @@ async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
   }
   const result = schema.safeParse(parsed);
   if (result.success) return result.data;
-  const fields: FieldErrors = {};
-  for (const issue of result.error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join(".") : "(root)";
-    (fields[key] ??= []).push(issue.message);
-  }
-  throw invalidRequest("Body failed validation", fields);
+  throw invalidRequest("Body failed validation", fieldErrorsOf(result.error));
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -139,12 +153,27 @@ function buildRoutes(countCache: CountCache): Map<string, Route> {
     cl100k_base: countCache.counterFor("cl100k_base", piecewiseTextCounter("cl100k_base", encoderFor("cl100k_base"))),
   };
 
-  const count: Handler = async (req, res) => {
-    const body = await readJson(req, countBodySchema);
+  function countOne(body: CountBody) {
     const { encoding, defaulted } = resolveEncoding(body.model);
     const countText = textCounters[encoding];
     const tokens = body.messages ? countChatTokens(body.messages, countText) : countText(body.text ?? "");
-    sendJson(res, 200, { tokens, model: body.model, encoding, encoding_defaulted: defaulted });
+    return { tokens, model: body.model, encoding, encoding_defaulted: defaulted };
+  }
+
+  const count: Handler = async (req, res) => {
+    sendJson(res, 200, countOne(await readJson(req, countBodySchema)));
+  };
+
+  // The answers in the items' order: each a count as /count gives it, or the
+  // error envelope /count would have answered that item with.
+  const countBatch: Handler = async (req, res) => {
+    const { items } = await readJson(req, countBatchBodySchema);
+    const counts = items.map((item) => {
+      const parsed = countBodySchema.safeParse(item);
+      if (parsed.success) return countOne(parsed.data);
+      return { error: { code: "invalid_request", message: "Item failed validation", fields: fieldErrorsOf(parsed.error) } };
+    });
+    sendJson(res, 200, { counts });
   };
 
   const cost: Handler = async (req, res) => {
@@ -164,6 +193,7 @@ function buildRoutes(countCache: CountCache): Map<string, Route> {
 
   return new Map<string, Route>([
     ["/count", { method: "POST", handle: count }],
+    ["/count/batch", { method: "POST", handle: countBatch }],
     ["/cost", { method: "POST", handle: cost }],
     ["/health", { method: "GET", handle: health }],
   ]);

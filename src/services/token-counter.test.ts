@@ -1,6 +1,6 @@
 // The sidecar client against a real sidecar, a closed port, a server that
 // never answers, one that stalls mid-body, and no sidecar at all: callers must always get an answer.
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { pino, type Logger } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +110,38 @@ describe("with a live sidecar", () => {
     expect(lines).toEqual([]);
   });
 
+  it("sends the counts of chats that arrive together as one request, each with its own answer", async () => {
+    const paths: string[] = [];
+    const record = (req: IncomingMessage) => paths.push(req.url ?? "");
+    sidecar.on("request", record);
+    try {
+      const { log, lines } = captureLogger();
+      const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
+      const texts = Array.from({ length: 20 }, (_, i) => `${birthday} ${"word ".repeat(i)}`);
+      const together = await Promise.all([
+        counter.countChat("gpt-4o", chat),
+        ...texts.map((text) => counter.countText("gpt-4o", text)),
+        // The sidecar refuses this item alone: an empty model name.
+        counter.countText(" ", "a bad model name"),
+      ]);
+      // The first went alone while nothing was in flight; the other 21 waited for it and went together.
+      expect(paths).toEqual(["/count", "/count/batch"]);
+
+      const alone: unknown[] = [];
+      for (const text of texts) alone.push(await counter.countText("gpt-4o", text));
+      expect(together).toEqual([
+        { tokens: 23, source: "sidecar" },
+        ...alone,
+        { tokens: estimateTextTokens("a bad model name"), source: "fallback" },
+      ]);
+      expect(new Set(alone.map((count) => (count as { tokens: number }).tokens)).size).toBe(texts.length);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ reason: "invalid_request" });
+    } finally {
+      sidecar.off("request", record);
+    }
+  });
+
   it("prices an unknown model as null, an answer rather than an outage", async () => {
     const { log, lines } = captureLogger();
     const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
@@ -178,6 +210,18 @@ describe("with a sidecar that accepts and never answers", () => {
       expect(elapsed).toBeLessThan(timeoutMs + 250);
     }
     expect(lines[0]).toMatchObject({ reason: "timeout" });
+  });
+
+  it("gives each of many waiting counts its own deadline, not one after another's", async () => {
+    const timeoutMs = 300;
+    const { log } = captureLogger();
+    const counter = createTokenCounter({ baseUrl: blackHole.url, timeoutMs, log });
+    const startedAt = performance.now();
+    // One goes out and hangs; the other 29 queue behind it and must not wait for its timeout first.
+    const results = await Promise.all(Array.from({ length: 30 }, () => counter.countText("gpt-4o", birthday)));
+    const elapsed = performance.now() - startedAt;
+    expect(results).toEqual(Array.from({ length: 30 }, () => ({ tokens: 3, source: "fallback" })));
+    expect(elapsed).toBeLessThan(timeoutMs + 200);
   });
 
   it("prices without waiting for it", async () => {
