@@ -150,6 +150,38 @@ describe.skipIf(!inject("servicesAvailable"))("MessageBatchWriter", () => {
     expect(written).toEqual(inSchema);
   });
 
+  it("keeps writing after a migration recreates an enum its prepared statement uses", async () => {
+    const own = await createTestDatabase();
+    const db = connectDatabase(own.url, { poolSize: 2 });
+    try {
+      const owner = (await createUserWithKey(db.prisma)).id;
+      const writer = new MessageBatchWriter(db.pool, log);
+      const chatOf = (text: string): MessageWrite & { messageId: string } => {
+        const conversationId = randomUUID();
+        const messageId = randomUUID();
+        return { messageId, conversation: { create: { id: conversationId, userId: owner, title: text } }, messages: [{ id: messageId, conversationId, role: "user", content: text }] };
+      };
+      // Two connections open, so the statement is prepared on a connection the pool keeps.
+      const [first, second] = await Promise.all([db.pool.connect(), db.pool.connect()]);
+      first.release();
+      second.release();
+      await Promise.all([writer.write(chatOf("one")), writer.write(chatOf("two")), writer.write(chatOf("three"))]);
+      // What Prisma's migration does to take a value out of an enum.
+      await db.pool.query(`
+        ALTER TYPE "MessageRole" RENAME TO "MessageRole_old";
+        CREATE TYPE "MessageRole" AS ENUM ('system', 'user', 'assistant');
+        ALTER TABLE messages ALTER COLUMN role TYPE "MessageRole" USING role::text::"MessageRole";
+        DROP TYPE "MessageRole_old";
+      `);
+      const after = [chatOf("after 1"), chatOf("after 2"), chatOf("after 3")];
+      for (const chat of after) await writer.write(chat);
+      expect(await db.prisma.message.count({ where: { id: { in: after.map((chat) => chat.messageId) } } })).toBe(3);
+    } finally {
+      await db.close();
+      await own.drop();
+    }
+  });
+
   it("creates a conversation with no messages", async () => {
     const writer = new MessageBatchWriter(database.pool, log);
     const id = randomUUID();

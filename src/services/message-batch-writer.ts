@@ -97,7 +97,21 @@ export class MessageBatchWriter {
   }
 
   private async writeBatch(writes: MessageWrite[]): Promise<void> {
-    await this.pool.query({ name: MESSAGE_BATCH_STATEMENT_NAME, text: MESSAGE_BATCH_SQL, values: messageBatchValues(writes) });
+    const query = { name: MESSAGE_BATCH_STATEMENT_NAME, text: MESSAGE_BATCH_SQL, values: messageBatchValues(writes) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pool.query(query);
+        break;
+      } catch (error) {
+        // A prepared statement keeps the types it was planned with: after a
+        // migration that recreates one (Prisma does so to drop an enum value)
+        // it fails on every connection that prepared it. The pool closes a
+        // connection whose query failed, so the batch goes again on another,
+        // at most once per pooled connection, instead of failing its chats.
+        if (!isStalePreparedStatement(error) || attempt > (this.pool.options.max ?? 10)) throw error;
+        this.log.warn({ err: error, attempt }, "message batch statement was prepared against an older schema; writing it on another connection");
+      }
+    }
     this.counters.batches++;
     this.counters.writes += writes.length;
   }
@@ -162,6 +176,18 @@ FROM unnest(${MESSAGE_FIELDS.map((field, index) => `$${FIRST_MESSAGE_PARAMETER +
   AS row(${MESSAGE_FIELDS.map((field) => MESSAGE_COLUMNS[field].column).join(", ")})`;
 
 const MESSAGE_BATCH_STATEMENT_NAME = "promptlab_message_batch";
+
+/**
+ * PostgreSQL's answers to a prepared statement whose types changed under it:
+ * "cached plan must not change result type" (0A000), "cache lookup failed for
+ * type" (XX000), or the statement gone (26000).
+ */
+const STALE_PREPARED_STATEMENT_CODES = new Set(["0A000", "XX000", "26000"]);
+
+function isStalePreparedStatement(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && STALE_PREPARED_STATEMENT_CODES.has(code);
+}
 
 /** The statement's parameters for a batch: a field a row leaves out is null, which the statement turns into the column's default. */
 function messageBatchValues(writes: readonly MessageWrite[]): unknown[] {
