@@ -1,5 +1,6 @@
-// The group-commit queue both batch writers share. Writes queue up; whenever
-// no batch is in flight the queue drains, taking as many writes as the next
+// The group-commit queue the batch writers and the sidecar's counts share.
+// Writes queue up; whenever no batch is in flight (or fewer than
+// maxInFlight) the queue drains, taking as many writes as the next
 // batch allows, and each write's promise settles only when its batch has.
 // Nothing waits for a timer: under light load a write goes out at once, under
 // load the writes that arrive during one round trip share the next.
@@ -16,11 +17,15 @@ export interface GroupCommitOptions<W, R> {
   nextBatchLength(queued: readonly PendingWrite<W, R>[]): number;
   /** Writes one batch and settles every pending write in it. */
   commit(batch: PendingWrite<W, R>[]): Promise<void>;
+  /** Batches written at once (default 1): more keeps one slow batch from holding up every write behind it. */
+  maxInFlight?: number;
 }
 
 export class GroupCommit<W, R> {
   private queue: PendingWrite<W, R>[] = [];
-  private draining: Promise<void> | null = null;
+  private readonly draining = new Set<Promise<void>>();
+  /** Counted before a drain starts, since a drain's first batch is taken synchronously. */
+  private inFlight = 0;
   private closed = false;
 
   constructor(private readonly options: GroupCommitOptions<W, R>) {}
@@ -36,16 +41,19 @@ export class GroupCommit<W, R> {
   /** Stops taking writes and waits until every accepted one is written. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.draining) await this.draining;
+    while (this.draining.size > 0) await Promise.all(this.draining);
   }
 
   private startDraining(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
+    if (this.inFlight >= (this.options.maxInFlight ?? 1)) return;
+    this.inFlight++;
+    const draining = this.drain().finally(() => {
+      this.inFlight--;
+      this.draining.delete(draining);
       // A write that arrived after the loop's last look but before this callback would otherwise wait forever.
       if (this.queue.length > 0) this.startDraining();
     });
+    this.draining.add(draining);
   }
 
   private async drain(): Promise<void> {

@@ -1,6 +1,6 @@
 // The sidecar client against a real sidecar, a closed port, a server that
 // never answers, one that stalls mid-body, and no sidecar at all: callers must always get an answer.
-import type { IncomingMessage, Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { pino, type Logger } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,8 +124,8 @@ describe("with a live sidecar", () => {
         // The sidecar refuses this item alone: an empty model name.
         counter.countText(" ", "a bad model name"),
       ]);
-      // The first went alone while nothing was in flight; the other 21 waited for it and went together.
-      expect(paths).toEqual(["/count", "/count/batch"]);
+      // The first two went alone (two requests may be in flight); the other 20 waited and went together.
+      expect(paths).toEqual(["/count", "/count", "/count/batch"]);
 
       const alone: unknown[] = [];
       for (const text of texts) alone.push(await counter.countText("gpt-4o", text));
@@ -142,6 +142,25 @@ describe("with a live sidecar", () => {
     }
   });
 
+  it("keeps every batch inside the sidecar's body limit, however many messages the chats carry", async () => {
+    const statuses: number[] = [];
+    const record = (_req: IncomingMessage, res: ServerResponse) => res.on("finish", () => statuses.push(res.statusCode));
+    sidecar.on("request", record);
+    try {
+      const { log, lines } = captureLogger();
+      const counter = createTokenCounter({ baseUrl, timeoutMs: 5_000, log });
+      // Empty messages: almost no text, but each adds its JSON framing to the body
+      // (256 such chats in one body would be 2.2 MB, over the sidecar's 2 MiB).
+      const many = Array.from({ length: 290 }, () => ({ role: "user", content: "" }));
+      const results = await Promise.all(Array.from({ length: 256 }, () => counter.countChat("gpt-4o", many)));
+      expect(results.every((result) => result.source === "sidecar")).toBe(true);
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      expect(lines).toEqual([]);
+    } finally {
+      sidecar.off("request", record);
+    }
+  });
+
   it("prices an unknown model as null, an answer rather than an outage", async () => {
     const { log, lines } = captureLogger();
     const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
@@ -153,6 +172,88 @@ describe("with a live sidecar", () => {
     const { log } = captureLogger();
     const counter = createTokenCounter({ baseUrl, timeoutMs: 2_000, log });
     await expect(counter.price("gpt-4o", -1, 0)).rejects.toThrow(RangeError);
+  });
+});
+
+/** A stand-in sidecar that counts a text as its length, records the paths asked for, and can be slow once or lack /count/batch. */
+async function startScriptedSidecar(options: { firstAnswerAfterMs?: number; batchEndpoint: boolean }) {
+  const paths: string[] = [];
+  let answered = 0;
+  const server = createServer((req, res) => {
+    paths.push(req.url ?? "");
+    const parts: Buffer[] = [];
+    req.on("data", (part: Buffer) => parts.push(part));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(parts).toString()) as { text?: string; items?: Array<{ text: string }> };
+      const delay = answered++ === 0 ? (options.firstAnswerAfterMs ?? 0) : 0;
+      setTimeout(() => {
+        const [status, answer] =
+          req.url === "/count"
+            ? [200, { tokens: body.text!.length }]
+            : req.url === "/count/batch" && options.batchEndpoint
+              ? [200, { counts: body.items!.map((item) => ({ tokens: item.text.length })) }]
+              : [404, { error: { code: "not_found", message: "No such route" } }];
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      }, delay);
+    });
+  });
+  await listen(server);
+  return {
+    url: `http://127.0.0.1:${portOf(server)}`,
+    paths,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("with a sidecar that answers one count slowly, or has no batch endpoint", () => {
+  const texts = Array.from({ length: 20 }, (_, i) => "x".repeat(i + 1));
+
+  it("does not hold the other counts behind the slow one", async () => {
+    const sidecar = await startScriptedSidecar({ firstAnswerAfterMs: 400, batchEndpoint: true });
+    try {
+      const { log } = captureLogger();
+      const counter = createTokenCounter({ baseUrl: sidecar.url, timeoutMs: 150, log });
+      const results = await Promise.all(texts.map((text) => counter.countText("gpt-4o", text)));
+      // Only the slow one falls back; the others go past it on the second way in.
+      expect(results.filter((result) => result.source === "fallback")).toHaveLength(1);
+      expect(results.slice(1)).toEqual(texts.slice(1).map((text) => ({ tokens: text.length, source: "sidecar" })));
+    } finally {
+      await sidecar.close();
+    }
+  });
+
+  it("sends a long prompt's count on its own, outside the batches", async () => {
+    const sidecar = await startScriptedSidecar({ batchEndpoint: true });
+    try {
+      const { log } = captureLogger();
+      const counter = createTokenCounter({ baseUrl: sidecar.url, timeoutMs: 2_000, log });
+      const long = "y".repeat(70_000);
+      const results = await Promise.all([long, ...texts.slice(0, 5)].map((text) => counter.countText("gpt-4o", text)));
+      expect(results.map((result) => result.tokens)).toEqual([70_000, 1, 2, 3, 4, 5]);
+      // The long one alone, then two short ones on the two ways in, then the other three together.
+      expect(sidecar.paths.sort()).toEqual(["/count", "/count", "/count", "/count/batch"]);
+    } finally {
+      await sidecar.close();
+    }
+  });
+
+  it("counts one by one with an older sidecar, and stops asking it for batches", async () => {
+    const sidecar = await startScriptedSidecar({ batchEndpoint: false });
+    try {
+      const { log, lines } = captureLogger();
+      const counter = createTokenCounter({ baseUrl: sidecar.url, timeoutMs: 2_000, log });
+      for (let round = 0; round < 2; round++) {
+        const results = await Promise.all(texts.map((text) => counter.countText("gpt-4o", text)));
+        expect(results).toEqual(texts.map((text) => ({ tokens: text.length, source: "sidecar" })));
+      }
+      expect(sidecar.paths.filter((path) => path === "/count/batch")).toHaveLength(1);
+      expect(lines).toMatchObject([{ msg: "token sidecar has no POST /count/batch; sending counts one by one" }]);
+    } finally {
+      await sidecar.close();
+    }
   });
 });
 

@@ -66,28 +66,43 @@ class SidecarUnavailable extends Error {}
 type CountBody = { model: string; text: string } | { model: string; messages: readonly ChatMessage[] };
 
 /** A count waiting for a request; `givenUp` once its caller has used the estimate instead. */
-type QueuedCount = { body: CountBody; givenUp: boolean };
+type QueuedCount = { body: CountBody; bytes: number; givenUp: boolean };
 
-/** Characters of text per batch: even escaped six times over, the body stays under the sidecar's 2 MiB limit. */
-const COUNT_BATCH_CHARS = 300_000;
+/**
+ * A count whose body may exceed this goes to POST /count on its own, outside
+ * the batches: counting a long prompt keeps the sidecar busy long enough
+ * (191 ms for 1.5 MB) to make every count queued behind it fall back.
+ */
+const COUNT_ALONE_BYTES = 64 * 1024;
+/** A batch's body stays under this, well inside the sidecar's 2 MiB limit. */
+const COUNT_BATCH_BYTES = 1024 * 1024;
 /** The sidecar's own limit on items per batch is higher (MAX_BATCH_ITEMS). */
 const COUNT_BATCH_ITEMS = 256;
+/** Batches in flight at once: one slow answer leaves the other way open (the sidecar runs a process per core). */
+const COUNT_BATCHES_IN_FLIGHT = 2;
 
-function charsOf(body: CountBody): number {
-  if ("text" in body) return body.text.length;
-  let chars = 0;
-  for (const message of body.messages) chars += message.content.length + message.role.length + (message.name?.length ?? 0);
-  return chars;
+/** The most the body can take as JSON: six bytes per UTF-16 unit (an escaped control character), plus the framing. */
+function jsonBytesBound(body: CountBody): number {
+  let units = body.model.length;
+  let framing = 64;
+  if ("text" in body) units += body.text.length;
+  else {
+    for (const message of body.messages) {
+      units += message.role.length + message.content.length + (message.name?.length ?? 0);
+      framing += 48;
+    }
+  }
+  return units * 6 + framing;
 }
 
 /** How many queued counts the next request takes: at least one, within both limits. */
 function countBatchLength(queued: readonly PendingWrite<QueuedCount, number>[]): number {
-  let chars = 0;
+  let bytes = 0;
   let length = 0;
   for (const pending of queued) {
     if (length >= COUNT_BATCH_ITEMS) break;
-    chars += charsOf(pending.write.body);
-    if (length > 0 && chars > COUNT_BATCH_CHARS) break;
+    bytes += pending.write.bytes;
+    if (length > 0 && bytes > COUNT_BATCH_BYTES) break;
     length++;
   }
   return length;
@@ -157,28 +172,43 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
     throw new SidecarUnavailable(typeof code === "string" ? code : `status ${status}`);
   }
 
-  // The estimates of chats that arrive while a count is in flight share the
+  async function countAlone(body: CountBody): Promise<number> {
+    const { status, json } = await post(`${basePath}/count`, body);
+    return tokensIn(json, status);
+  }
+
+  /** Each count on its own request, all at once: for a batch of one, or for a sidecar that could not take the batch. */
+  async function countEachAlone(batch: readonly PendingWrite<QueuedCount, number>[]): Promise<void> {
+    await Promise.all(batch.map((pending) => countAlone(pending.write.body).then(pending.resolve, pending.reject)));
+  }
+
+  // Cleared when the sidecar answers 404 to it: an older sidecar, during a rolling deploy or behind SIDECAR_URL.
+  let batchEndpoint = true;
+
+  // The estimates of chats that arrive while counts are in flight share the
   // next request (POST /count/batch), so under load the sidecar answers one
   // request per round trip instead of one per chat: in the throughput
   // benchmark 10-20 counts were in flight at once, each on its own connection.
   // A chat that arrives alone still goes straight to POST /count.
   const counts = new GroupCommit<QueuedCount, number>({
     nextBatchLength: countBatchLength,
+    maxInFlight: COUNT_BATCHES_IN_FLIGHT,
     async commit(queued) {
       // A count whose caller has already fallen back is not sent, so a queue
       // that builds up behind a hung sidecar drains without it.
       const batch = queued.filter((pending) => !pending.write.givenUp);
       for (const pending of queued) if (pending.write.givenUp) pending.reject(new SidecarTimeout("given up before it was sent"));
-      if (batch.length === 0) return;
-      if (batch.length === 1) {
-        const only = batch[0]!;
-        const { status, json } = await post(`${basePath}/count`, only.write.body);
-        only.resolve(tokensIn(json, status));
-        return;
-      }
+      if (batch.length <= 1 || !batchEndpoint) return countEachAlone(batch);
       const { status, json } = await post(`${basePath}/count/batch`, { items: batch.map((pending) => pending.write.body) });
       const answers = status === 200 && isRecord(json) && Array.isArray(json.counts) ? json.counts : null;
-      if (answers?.length !== batch.length) throw new SidecarUnavailable(`status ${status}`);
+      if (answers?.length !== batch.length) {
+        // The sidecar is up but did not take the batch: each count goes again on its own, as before batching.
+        if (status === 404) {
+          batchEndpoint = false;
+          log.warn({ status }, "token sidecar has no POST /count/batch; sending counts one by one");
+        }
+        return countEachAlone(batch);
+      }
       batch.forEach((pending, index) => {
         try {
           pending.resolve(tokensIn(answers[index], status));
@@ -192,7 +222,7 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
   async function countVia(body: CountBody, estimate: () => number): Promise<TokenCountResult> {
     if (baseUrl === null) return { tokens: estimate(), source: "fallback" };
     // Each count keeps its own deadline, however long the batch before its own took.
-    const queued: QueuedCount = { body, givenUp: false };
+    const queued: QueuedCount = { body, bytes: jsonBytesBound(body), givenUp: false };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -201,7 +231,8 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
       }, timeoutMs);
     });
     try {
-      return { tokens: await Promise.race([counts.submit(queued), deadline]), source: "sidecar" };
+      const counting = queued.bytes > COUNT_ALONE_BYTES ? countAlone(body) : counts.submit(queued);
+      return { tokens: await Promise.race([counting, deadline]), source: "sidecar" };
     } catch (error) {
       warnFallback(
         { reason: describeFailure(error), op: "count", model: body.model },
