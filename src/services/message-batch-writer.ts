@@ -162,7 +162,7 @@ const FIRST_MESSAGE_PARAMETER = 5;
  * however many chats: the conversations it creates are visible to the
  * messages' foreign keys, which PostgreSQL checks at its end.
  */
-export const MESSAGE_BATCH_SQL = `WITH created AS (
+const MESSAGE_BATCH_SQL = `WITH created AS (
   INSERT INTO conversations (id, user_id, title) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[])
 ), touched AS (
   UPDATE conversations SET updated_at = now() WHERE id = ANY($4::uuid[])

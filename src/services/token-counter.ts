@@ -166,7 +166,7 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
   }
 
   /** The count in one of the sidecar's answers, or why there is none. */
-  function tokensIn(answer: unknown, status: number): number {
+  function countFrom(answer: unknown, status: number): number {
     if (isRecord(answer) && Number.isSafeInteger(answer.tokens)) return answer.tokens as number;
     const code = isRecord(answer) && isRecord(answer.error) ? answer.error.code : undefined;
     throw new SidecarUnavailable(typeof code === "string" ? code : `status ${status}`);
@@ -174,7 +174,7 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
 
   async function countAlone(body: CountBody): Promise<number> {
     const { status, json } = await post(`${basePath}/count`, body);
-    return tokensIn(json, status);
+    return countFrom(json, status);
   }
 
   /** Each count on its own request, all at once: for a batch of one, or for a sidecar that could not take the batch. */
@@ -211,7 +211,7 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
       }
       batch.forEach((pending, index) => {
         try {
-          pending.resolve(tokensIn(answers[index], status));
+          pending.resolve(countFrom(answers[index], status));
         } catch (error) {
           pending.reject(error);
         }
