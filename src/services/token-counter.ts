@@ -78,7 +78,12 @@ const COUNT_ALONE_BYTES = 64 * 1024;
 const COUNT_BATCH_BYTES = 1024 * 1024;
 /** The sidecar's own limit on items per batch is higher (MAX_BATCH_ITEMS). */
 const COUNT_BATCH_ITEMS = 256;
-/** Batches in flight at once: one slow answer leaves the other way open (the sidecar runs a process per core). */
+/**
+ * Batches in flight at once: while one answer is slow the other way stays
+ * open, and a sidecar of several processes (SIDECAR_WORKERS) answers it
+ * meanwhile. The sidecar `npm start` spawns has one process, which answers
+ * the two in turn; the long counts that are slowest to answer go alone.
+ */
 const COUNT_BATCHES_IN_FLIGHT = 2;
 
 /** The most the body can take as JSON: six bytes per UTF-16 unit (an escaped control character), plus the framing. */
