@@ -21,6 +21,23 @@ export interface GroupCommitOptions<W, R> {
   maxInFlight?: number;
 }
 
+/**
+ * How many queued writes the next batch takes: at least one, at most
+ * `maxWrites`, and no more than fit in `maxSize` (a write bigger than that
+ * still goes, alone), sizes as `sizeOf` measures them.
+ */
+export function batchWithin<W, R>(queued: readonly PendingWrite<W, R>[], maxWrites: number, maxSize: number, sizeOf: (write: W) => number): number {
+  let size = 0;
+  let length = 0;
+  for (const pending of queued) {
+    if (length >= maxWrites) break;
+    size += sizeOf(pending.write);
+    if (length > 0 && size > maxSize) break;
+    length++;
+  }
+  return length;
+}
+
 export class GroupCommit<W, R> {
   private queue: PendingWrite<W, R>[] = [];
   private readonly draining = new Set<Promise<void>>();

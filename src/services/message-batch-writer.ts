@@ -20,7 +20,7 @@
 import type pg from "pg";
 import type { Prisma } from "../db.ts";
 import type { Logger } from "../logger.ts";
-import { GroupCommit, type PendingWrite } from "./group-commit.ts";
+import { batchWithin, GroupCommit, type PendingWrite } from "./group-commit.ts";
 
 export const MESSAGE_BATCH_SIZE = 200;
 /**
@@ -38,6 +38,12 @@ export interface MessageWrite {
   messages: MessageRow[];
 }
 
+function charsOf(write: MessageWrite): number {
+  let chars = 0;
+  for (const row of write.messages) chars += row.content.length;
+  return chars;
+}
+
 export class MessageBatchWriter {
   private readonly queue: GroupCommit<MessageWrite, void>;
   /** For tests and benchmarks: how many transactions wrote how many writes. */
@@ -48,7 +54,10 @@ export class MessageBatchWriter {
     private readonly log: Logger,
     private readonly batchSize = MESSAGE_BATCH_SIZE,
   ) {
-    this.queue = new GroupCommit({ nextBatchLength: (queued) => this.batchLength(queued), commit: (batch) => this.commit(batch) });
+    this.queue = new GroupCommit({
+      nextBatchLength: (queued) => batchWithin(queued, this.batchSize, MESSAGE_BATCH_CHARS, charsOf),
+      commit: (batch) => this.commit(batch),
+    });
   }
 
   /** Resolves once the rows are committed. */
@@ -81,19 +90,6 @@ export class MessageBatchWriter {
         await this.writeBatch([pending.write]).then(pending.resolve, pending.reject);
       }
     }
-  }
-
-  /** How many queued writes the next batch takes: at least one, within both limits. */
-  private batchLength(queued: readonly PendingWrite<MessageWrite, void>[]): number {
-    let chars = 0;
-    let length = 0;
-    for (const pending of queued) {
-      if (length >= this.batchSize) break;
-      for (const row of pending.write.messages) chars += row.content.length;
-      if (length > 0 && chars > MESSAGE_BATCH_CHARS) break;
-      length++;
-    }
-    return length;
   }
 
   private async writeBatch(writes: MessageWrite[]): Promise<void> {

@@ -4,7 +4,7 @@
 // exact table, which this process imports, so they never need the sidecar.
 import type { Logger } from "pino";
 import { Pool } from "undici";
-import { GroupCommit, type PendingWrite } from "./group-commit.ts";
+import { batchWithin, GroupCommit, type PendingWrite } from "./group-commit.ts";
 import { priceCall } from "../../sidecar/pricing.ts";
 import { countChatTokens, type ChatMessage } from "../../sidecar/token-count.ts";
 
@@ -100,19 +100,6 @@ function jsonBytesBound(body: CountBody): number {
   return units * 6 + framing;
 }
 
-/** How many queued counts the next request takes: at least one, within both limits. */
-function countBatchLength(queued: readonly PendingWrite<QueuedCount, number>[]): number {
-  let bytes = 0;
-  let length = 0;
-  for (const pending of queued) {
-    if (length >= COUNT_BATCH_ITEMS) break;
-    bytes += pending.write.bytes;
-    if (length > 0 && bytes > COUNT_BATCH_BYTES) break;
-    length++;
-  }
-  return length;
-}
-
 class SidecarTimeout extends Error {}
 
 function describeFailure(error: unknown): string {
@@ -196,7 +183,7 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
   // benchmark 10-20 counts were in flight at once, each on its own connection.
   // A chat that arrives alone still goes straight to POST /count.
   const counts = new GroupCommit<QueuedCount, number>({
-    nextBatchLength: countBatchLength,
+    nextBatchLength: (queued) => batchWithin(queued, COUNT_BATCH_ITEMS, COUNT_BATCH_BYTES, (count) => count.bytes),
     maxInFlight: COUNT_BATCHES_IN_FLIGHT,
     async commit(queued) {
       // A count whose caller has already fallen back is not sent, so a queue
