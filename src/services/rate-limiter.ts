@@ -1,5 +1,6 @@
-// The rate limiter in front of chats: the seed's fixed hourly window or an exact
-// sliding hour, per user, counted in the shared store (Redis). If the store
+// The rate limiter in front of chats: the seed's fixed hourly window (claimed
+// from the store in leases, see quota-leases.ts) or an exact sliding hour, per
+// user, counted in the shared store (Redis). If the store
 // stops answering within STORE_TIMEOUT_MS, the documented policy applies:
 // "fallback" (the seed's choice) counts in this process instead, logging every
 // bypass and reporting degraded health, and returns to the store by itself once
@@ -8,6 +9,7 @@ import { ServiceUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { MemoryStore } from "../store/memory-store.ts";
 import type { Store } from "../store/store.ts";
+import { QuotaLeases } from "./quota-leases.ts";
 import { consumeRateLimit, peekRateLimit, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
 
 export type StoreFailurePolicy = "fallback" | "fail_closed";
@@ -51,6 +53,7 @@ async function consumeSlidingWindow(store: Store, userId: string, limit: number,
 
 export class RateLimiter {
   private readonly local = new MemoryStore();
+  private readonly leases: QuotaLeases;
   private probe: NodeJS.Timeout | undefined;
   private bypassCount = 0;
 
@@ -59,7 +62,9 @@ export class RateLimiter {
     private readonly defaultLimit: number,
     private readonly policy: StoreFailurePolicy,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.leases = new QuotaLeases(store, log);
+  }
 
   /** True while counting happens in-process because the shared store failed. */
   get degraded(): boolean {
@@ -76,13 +81,13 @@ export class RateLimiter {
 
   async consume(user: LimitedUser, now: Date = new Date()): Promise<RateLimitDecision> {
     const limit = this.limitFor(user);
-    const count = (store: Store) =>
-      user.rateLimitAlgorithm === "sliding_window"
-        ? consumeSlidingWindow(store, user.id, limit, now)
-        : consumeRateLimit(store, user.id, limit, now);
+    const sliding = user.rateLimitAlgorithm === "sliding_window";
     if (!this.degraded) {
+      const leased = sliding ? undefined : this.leases.takeLeased(user.id, limit, now);
+      if (leased) return leased;
       try {
-        return await withTimeout(count(this.store), STORE_TIMEOUT_MS);
+        const counted = sliding ? consumeSlidingWindow(this.store, user.id, limit, now) : this.leases.consume(user.id, limit, now);
+        return await withTimeout(counted, STORE_TIMEOUT_MS);
       } catch (error) {
         this.enterDegraded(error);
       }
@@ -92,7 +97,7 @@ export class RateLimiter {
     }
     this.bypassCount++;
     this.log.warn({ event: "rate_limit_bypass", user_id: user.id, store: this.store.kind }, "rate limit counted in-process: store unavailable");
-    return count(this.local);
+    return sliding ? consumeSlidingWindow(this.local, user.id, limit, now) : consumeRateLimit(this.local, user.id, limit, now);
   }
 
   async peek(user: LimitedUser, now: Date = new Date()): Promise<RateLimitDecision> {
@@ -105,10 +110,19 @@ export class RateLimiter {
         const resetAt = new Date((window.oldestMs ?? now.getTime()) + HOUR_MS);
         return { allowed: window.count < limit, limit, remaining: Math.max(0, limit - window.count), resetAt, retryAfterSeconds: 1 };
       }
-      return await withTimeout(peekRateLimit(store, user.id, limit, now), STORE_TIMEOUT_MS);
+      const window = await withTimeout(peekRateLimit(store, user.id, limit, now), STORE_TIMEOUT_MS);
+      if (this.degraded) return window;
+      // Units this process leased and has not used are still the user's to spend.
+      const remaining = Math.min(limit, window.remaining + this.leases.unused(user.id, limit, now));
+      return { ...window, remaining, allowed: remaining > 0 };
     } catch {
       return { allowed: true, limit, remaining: limit, resetAt: windowResetAt(now), retryAfterSeconds: 1 };
     }
+  }
+
+  /** Gives back units leased and unused for a second (a timer does this every second; tests call it). */
+  releaseIdleLeases(nowMs?: number): Promise<void> {
+    return this.leases.releaseIdle(nowMs);
   }
 
   private enterDegraded(error: unknown): void {
@@ -128,6 +142,7 @@ export class RateLimiter {
   async close(): Promise<void> {
     clearInterval(this.probe);
     this.probe = undefined;
+    await this.leases.close();
     await this.local.close();
   }
 }

@@ -1,7 +1,7 @@
 // In-process Store for the embedded default (no REDIS_URL). Node runs this on one
 // thread, so every operation is atomic, exactly like the Redis commands it mirrors.
 import { EventEmitter } from "node:events";
-import type { MessageHandler, SlidingWindowResult, Store } from "./store.ts";
+import type { MessageHandler, QuotaClaim, SlidingWindowResult, Store } from "./store.ts";
 
 interface Entry {
   value: string;
@@ -48,6 +48,18 @@ export class MemoryStore implements Store {
     const next = Number(entry.value) + amount;
     entry.value = String(next);
     return next;
+  }
+
+  async claimUpTo(key: string, want: number, limit: number, ttlSeconds: number): Promise<QuotaClaim> {
+    const used = Number(this.live(key)?.value ?? 0);
+    const granted = Math.min(want, limit - used);
+    if (granted <= 0) return { granted: 0, total: used };
+    return { granted, total: await this.incrementWithExpiry(key, ttlSeconds, granted) };
+  }
+
+  async releaseClaimed(key: string, amount: number): Promise<void> {
+    const entry = this.live(key);
+    if (entry) entry.value = String(Math.max(0, Number(entry.value) - amount));
   }
 
   async slidingWindowHit(key: string, windowMs: number, limit: number, nowMs: number): Promise<SlidingWindowResult> {

@@ -4,7 +4,7 @@
 // issue no other commands.
 import { Redis } from "ioredis";
 import { randomUUID } from "node:crypto";
-import type { MessageHandler, SlidingWindowResult, Store } from "./store.ts";
+import type { MessageHandler, QuotaClaim, SlidingWindowResult, Store } from "./store.ts";
 
 // KEYS[1] = window key; ARGV = now ms, window ms, limit, unique member.
 const SLIDING_WINDOW_SCRIPT = `
@@ -32,6 +32,26 @@ redis.call('EXPIRE', KEYS[1], ARGV[2], 'NX')
 return count
 `;
 
+// KEYS[1] = counter key; ARGV = want, limit, ttl seconds. Grants what is left
+// up to `want`, so claims from every instance together never pass the limit.
+const CLAIM_UP_TO_SCRIPT = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local granted = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
+if granted <= 0 then return {0, used} end
+local total = redis.call('INCRBY', KEYS[1], granted)
+redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+return {granted, total}
+`;
+
+// KEYS[1] = counter key; ARGV = amount. A window that already expired is not
+// brought back.
+const RELEASE_CLAIMED_SCRIPT = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local back = math.min(tonumber(ARGV[1]), used)
+if back > 0 then redis.call('DECRBY', KEYS[1], back) end
+return back
+`;
+
 /**
  * The scripts as ioredis commands: sent by SHA (EVALSHA) with a fallback to
  * EVAL after a Redis restart empties its script cache. One round trip and one
@@ -42,12 +62,16 @@ type ScriptedRedis = Redis & {
   incrementWithExpiry(key: string, amount: number, ttlSeconds: number): Promise<number>;
   slidingWindowHit(key: string, nowMs: string, windowMs: string, limit: string, member: string): Promise<[number, number, string | false | null]>;
   deleteIfEquals(key: string, value: string): Promise<number>;
+  claimUpTo(key: string, want: number, limit: number, ttlSeconds: number): Promise<[number, number]>;
+  releaseClaimed(key: string, amount: number): Promise<number>;
 };
 
 function withScripts(client: Redis): ScriptedRedis {
   client.defineCommand("incrementWithExpiry", { numberOfKeys: 1, lua: INCREMENT_WITH_EXPIRY_SCRIPT });
   client.defineCommand("slidingWindowHit", { numberOfKeys: 1, lua: SLIDING_WINDOW_SCRIPT });
   client.defineCommand("deleteIfEquals", { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  client.defineCommand("claimUpTo", { numberOfKeys: 1, lua: CLAIM_UP_TO_SCRIPT });
+  client.defineCommand("releaseClaimed", { numberOfKeys: 1, lua: RELEASE_CLAIMED_SCRIPT });
   return client as ScriptedRedis;
 }
 
@@ -85,6 +109,15 @@ export class RedisStore implements Store {
 
   async incrementWithExpiry(key: string, ttlSeconds: number, amount = 1): Promise<number> {
     return Number(await this.client.incrementWithExpiry(this.k(key), amount, ttlSeconds));
+  }
+
+  async claimUpTo(key: string, want: number, limit: number, ttlSeconds: number): Promise<QuotaClaim> {
+    const [granted, total] = await this.client.claimUpTo(this.k(key), want, limit, ttlSeconds);
+    return { granted, total };
+  }
+
+  async releaseClaimed(key: string, amount: number): Promise<void> {
+    await this.client.releaseClaimed(this.k(key), amount);
   }
 
   async slidingWindowHit(key: string, windowMs: number, limit: number, nowMs: number): Promise<SlidingWindowResult> {

@@ -27,6 +27,23 @@ describe.each(stores)("%s store", (_kind, make) => {
     await store.close();
   });
 
+  it("claims up to a limit under concurrency, and gives back without going below zero", async () => {
+    const store = make();
+    const claims = await Promise.all(Array.from({ length: 40 }, () => store.claimUpTo("quota", 3, 100, 60)));
+    expect(claims.reduce((sum, claim) => sum + claim.granted, 0)).toBe(100);
+    expect(claims.filter((claim) => claim.granted === 1)).toHaveLength(1);
+    expect(Math.max(...claims.map((claim) => claim.total))).toBe(100);
+    expect(await store.claimUpTo("quota", 5, 100, 60)).toEqual({ granted: 0, total: 100 });
+    await store.releaseClaimed("quota", 7);
+    expect(await store.claimUpTo("quota", 10, 100, 60)).toEqual({ granted: 7, total: 100 });
+    await store.releaseClaimed("quota", 500);
+    expect(await store.get("quota")).toBe("0");
+    // Giving back to a window that is gone does not bring it back.
+    await store.releaseClaimed("never-claimed", 5);
+    expect(await store.get("never-claimed")).toBeNull();
+    await store.close();
+  });
+
   it("expires keys", async () => {
     const store = make();
     await store.set("short", "v", 1);

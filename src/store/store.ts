@@ -11,10 +11,23 @@ export interface SlidingWindowResult {
   oldestMs: number | null;
 }
 
+export interface QuotaClaim {
+  granted: number;
+  /** The key's total after this claim: every instance's claims in the window. */
+  total: number;
+}
+
 export interface Store {
   readonly kind: "redis" | "memory";
   /** Atomically adds `amount` (default 1) to `key`, setting its expiry on first use; returns the new total. */
   incrementWithExpiry(key: string, ttlSeconds: number, amount?: number): Promise<number>;
+  /**
+   * Atomically adds up to `want` to `key` without taking it past `limit`, setting its
+   * expiry on first use; returns what was added and the new total (quota leases).
+   */
+  claimUpTo(key: string, want: number, limit: number, ttlSeconds: number): Promise<QuotaClaim>;
+  /** Atomically takes back up to `amount` of what `key` holds, never below 0 and never creating it. */
+  releaseClaimed(key: string, amount: number): Promise<void>;
   /**
    * Sliding-window log: atomically drops hits older than `windowMs` before `nowMs`,
    * then records this hit only if fewer than `limit` remain.

@@ -93,7 +93,12 @@ describe.skipIf(!inject("servicesAvailable"))("gateway errors through the OpenAI
   it("raises RateLimitError with Retry-After, and the SDK does not burn the window on retries", async () => {
     const limited = await createUserWithKey(app.runtime.deps.db, { rateLimitPerHour: 1 });
     // Default retry settings, as an application would have them.
-    const appClient = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: limited.key });
+    let attempts = 0;
+    const countingFetch: typeof fetch = (input, init) => {
+      attempts++;
+      return fetch(input, init);
+    };
+    const appClient = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: limited.key, fetch: countingFetch });
     await appClient.chat.completions.create({ model: MODEL, messages: ask("one") });
     const started = Date.now();
     const error = await failureOf(appClient.chat.completions.create({ model: MODEL, messages: ask("two") }));
@@ -104,9 +109,10 @@ describe.skipIf(!inject("servicesAvailable"))("gateway errors through the OpenAI
     expect(rateLimited.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(rateLimited.headers.get("x-should-retry")).toBe("false");
     expect(Date.now() - started).toBeLessThan(2_000);
-    // Two requests reached the limiter: the first and the refused one, no retries.
+    // Two requests were sent: the first and the refused one, no retries.
+    expect(attempts).toBe(2);
     const hour = new Date().toISOString().slice(0, 13).replace(/[-T]/g, "");
-    expect(await app.runtime.deps.store.get(`rate_limit:${limited.id}:${hour}`)).toBe("2");
+    expect(await app.runtime.deps.store.get(`rate_limit:${limited.id}:${hour}`)).toBe("1");
     expect(app.upstream.requests).toHaveLength(1);
   });
 

@@ -1,0 +1,163 @@
+// Leased fixed windows against real Redis, with two limiters on their own
+// connections standing in for two server instances.
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createLogger } from "../logger.ts";
+import { RedisStore } from "../store/redis-store.ts";
+import type { Store } from "../store/store.ts";
+import { deleteRedisKeys } from "../testing/redis-keys.ts";
+import { TEST_REDIS_URL, uniqueSuffix } from "../testing/test-services.ts";
+import { windowKey } from "./rate-limit.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+
+const log = createLogger({ level: "silent", pretty: false });
+const prefix = `promptlab_test:${uniqueSuffix()}:`;
+const fixed = (id: string, limit: number) => ({ id, rateLimitPerHour: limit, rateLimitAlgorithm: "fixed_window" as const });
+const at = (iso: string) => new Date(iso);
+
+/** A Redis store that counts the claims it sends. */
+function countingStore(): { store: Store; claims: () => number } {
+  const store = RedisStore.connect(TEST_REDIS_URL, prefix);
+  let claims = 0;
+  const claimUpTo = store.claimUpTo.bind(store);
+  store.claimUpTo = (...args) => {
+    claims++;
+    return claimUpTo(...args);
+  };
+  return { store, claims: () => claims };
+}
+
+async function counter(store: Store, userId: string, now: Date): Promise<number> {
+  return Number((await store.get(windowKey(userId, now))) ?? 0);
+}
+
+describe.skipIf(!inject("servicesAvailable"))("QuotaLeases through RateLimiter", () => {
+  afterAll(async () => {
+    await deleteRedisKeys(TEST_REDIS_URL, prefix);
+  });
+
+  it("counts a user at a human pace one chat at a time, so the counter is exact", async () => {
+    const { store, claims } = countingStore();
+    const limiter = new RateLimiter(store, 100, "fallback", log);
+    const user = fixed(`paced-${uniqueSuffix()}`, 1_000);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const decision = await limiter.consume(user, new Date(Date.parse("2026-11-29T10:00:00Z") + i * 2_000));
+        expect(decision).toMatchObject({ allowed: true, remaining: 1_000 - (i + 1) });
+      }
+      expect(claims()).toBe(10);
+      expect(await counter(store, user.id, at("2026-11-29T10:00:30Z"))).toBe(10);
+    } finally {
+      await limiter.close();
+      await store.close();
+    }
+  });
+
+  it("claims a busy user's quota in growing leases, and gives back what it did not use when it closes", async () => {
+    const { store, claims } = countingStore();
+    const limiter = new RateLimiter(store, 100, "fallback", log);
+    const user = fixed(`busy-${uniqueSuffix()}`, 1_000_000);
+    const now = at("2026-11-29T10:00:00Z");
+    try {
+      for (let i = 0; i < 2_000; i++) expect((await limiter.consume(user, now)).allowed).toBe(true);
+      // 1, 2, 4, ... 128 and then 128 at a time: 22 claims where per-chat counting sent 2,000.
+      expect(claims()).toBeLessThanOrEqual(25);
+      const claimed = await counter(store, user.id, now);
+      expect(claimed - 2_000).toBeGreaterThanOrEqual(0);
+      expect(claimed - 2_000).toBeLessThanOrEqual(129);
+      // The unused units are the user's: peek counts them as remaining.
+      expect((await limiter.peek(user, now)).remaining).toBe(1_000_000 - 2_000);
+    } finally {
+      await limiter.close();
+    }
+    expect(await counter(store, user.id, now)).toBe(2_000);
+    await store.close();
+  });
+
+  it("never admits more than the limit across two instances, and admits all of it once idle leases go back", async () => {
+    const a = countingStore();
+    const b = countingStore();
+    const limiters = [new RateLimiter(a.store, 100, "fallback", log), new RateLimiter(b.store, 100, "fallback", log)];
+    const user = fixed(`shared-${uniqueSuffix()}`, 1_000);
+    const now = new Date();
+    try {
+      // Bursts of 50 at once, alternating instances, far past the limit.
+      let admitted = 0;
+      for (let burst = 0; burst < 30; burst++) {
+        const limiter = limiters[burst % 2]!;
+        const decisions = await Promise.all(Array.from({ length: 50 }, () => limiter.consume(user, now)));
+        admitted += decisions.filter((d) => d.allowed).length;
+      }
+      expect(admitted).toBeLessThanOrEqual(1_000);
+      expect(await counter(a.store, user.id, now)).toBeLessThanOrEqual(1_000);
+      // Units one instance holds are refused to the other only until they go back.
+      const later = new Date(now.getTime() + 1_500);
+      await Promise.all(limiters.map((limiter) => limiter.releaseIdleLeases(later.getTime())));
+      for (let i = 0; i < 1_100 && admitted < 1_000; i++) {
+        if ((await limiters[i % 2]!.consume(user, later)).allowed) admitted++;
+      }
+      expect(admitted).toBe(1_000);
+      expect((await limiters[0]!.consume(user, later)).allowed).toBe(false);
+      expect((await limiters[1]!.consume(user, later)).allowed).toBe(false);
+      expect(await counter(a.store, user.id, now)).toBe(1_000);
+    } finally {
+      await Promise.all(limiters.map((limiter) => limiter.close()));
+      await Promise.all([a.store.close(), b.store.close()]);
+    }
+  });
+
+  it("refuses a burst past the limit with one claim, not one per refused chat", async () => {
+    const { store, claims } = countingStore();
+    const limiter = new RateLimiter(store, 100, "fallback", log);
+    const user = fixed(`burst-${uniqueSuffix()}`, 100);
+    const now = new Date();
+    try {
+      const decisions = await Promise.all(Array.from({ length: 105 }, () => limiter.consume(user, now)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+      expect(decisions.filter((d) => !d.allowed).every((d) => d.remaining === 0)).toBe(true);
+      // The first chat's claim, then one for everyone who waited on it.
+      expect(claims()).toBe(2);
+    } finally {
+      await limiter.close();
+      await store.close();
+    }
+  });
+
+  it("starts each hour from its own counter: units leased in one hour are not spent in the next", async () => {
+    const { store } = countingStore();
+    const limiter = new RateLimiter(store, 100, "fallback", log);
+    const user = fixed(`hourly-${uniqueSuffix()}`, 1_000);
+    const before = at("2026-11-29T10:59:59.900Z");
+    const after = at("2026-11-29T11:00:00.000Z");
+    try {
+      for (let i = 0; i < 100; i++) await limiter.consume(user, before);
+      const leased = await counter(store, user.id, before);
+      expect(leased).toBeGreaterThan(100);
+      const next = await limiter.consume(user, after);
+      expect(next).toMatchObject({ allowed: true, resetAt: at("2026-11-29T12:00:00Z") });
+      expect(await counter(store, user.id, after)).toBe(1);
+      // The old window keeps what was claimed in it; it expires a minute after its end.
+      expect(await counter(store, user.id, before)).toBe(leased);
+    } finally {
+      await limiter.close();
+      await store.close();
+    }
+  });
+
+  it("applies a lowered limit at once, giving back the units leased under the old one", async () => {
+    const { store } = countingStore();
+    const limiter = new RateLimiter(store, 100, "fallback", log);
+    const id = `lowered-${uniqueSuffix()}`;
+    const now = new Date();
+    try {
+      for (let i = 0; i < 50; i++) await limiter.consume(fixed(id, 1_000), now);
+      expect(await counter(store, id, now)).toBeGreaterThan(50);
+      expect((await limiter.consume(fixed(id, 50), now)).allowed).toBe(false);
+      expect(await counter(store, id, now)).toBe(50);
+      expect((await limiter.consume(fixed(id, 51), now)).allowed).toBe(true);
+      expect((await limiter.consume(fixed(id, 51), now)).allowed).toBe(false);
+    } finally {
+      await limiter.close();
+      await store.close();
+    }
+  });
+});
