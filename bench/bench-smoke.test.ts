@@ -72,7 +72,10 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
     expect(result.fixed_window_ms.redis_vs_ping.promptlab.count).toBe(400);
     expect(isNumber(result.fixed_window_ms.redis_vs_ping.promptlab.p99)).toBe(true);
     expect(isNumber(result.fixed_window_ms.memory.p99)).toBe(true);
+    expect(isNumber(result.fixed_window_ms.leased.p99)).toBe(true);
+    expect(result.fixed_window_ms.leased.claims_per_1000_checks).toBeGreaterThan(0);
     expect(result.concurrent.redis_checks_per_s).toBeGreaterThan(0);
+    expect(result.concurrent.leased_checks_per_s).toBeGreaterThan(0);
   }, 60_000);
 
   it("tokens: sidecar /count against in-process counting per size", async () => {
