@@ -20,8 +20,26 @@ const LEASE_SPAN_MS = 1_000;
 const LEASE_IDLE_MS = 1_000;
 const MAX_PREFETCH = 128;
 const CLOSE_WAIT_MS = 500;
+const HOUR_MS = 3_600_000;
 /** The key outlives its window by a minute so a slow clock cannot reset it early. */
 const KEY_GRACE_SECONDS = 60;
+
+export class QuotaTimeoutError extends Error {}
+
+/** Settles once per claim that lands: with whether the window is spent, or with the claim's failure. */
+class Landing {
+  readonly promise: Promise<boolean>;
+  resolve!: (spent: boolean) => void;
+  reject!: (error: unknown) => void;
+  constructor() {
+    this.promise = new Promise<boolean>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A claim may fail while nobody waits on it; the waiters that do see the failure.
+    this.promise.catch(() => {});
+  }
+}
 
 interface Lease {
   readonly key: string;
@@ -34,16 +52,22 @@ interface Lease {
   total: number;
   /** Units claimed beyond the chats waiting, grown and shrunk by how fast the last lease ran out. */
   prefetch: number;
-  claimedAtMs: number | undefined;
+  landedAtMs: number | undefined;
   usedAtMs: number;
-  /** Chats waiting for the claim in flight. */
+  /** Chats waiting for units, and units asked for by the claims in flight: more waiting than asked starts a claim. */
   waiting: number;
-  /** Resolves true when the claim granted less than it asked for: the window is spent. */
-  claim: Promise<boolean> | undefined;
+  asked: number;
+  claimScheduled: boolean;
+  inFlight: number;
+  landing: Landing;
+  /** Replaced by a lease for another limit or window, or closed: what lands on it afterwards goes back. */
+  retired: boolean;
 }
 
 export class QuotaLeases {
   private readonly leases = new Map<string, Lease>();
+  /** Retired leases that still hold units or await a claim; the sweep gives their units back. */
+  private readonly retired = new Set<Lease>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -58,68 +82,93 @@ export class QuotaLeases {
   takeLeased(userId: string, limit: number, now: Date): RateLimitDecision | undefined {
     const lease = this.leases.get(userId);
     const nowMs = now.getTime();
-    if (!lease || lease.units === 0 || !this.current(lease, limit, nowMs)) return undefined;
-    lease.units--;
-    lease.usedAtMs = nowMs;
-    return this.decision(lease, true, nowMs);
+    if (!lease || lease.units === 0 || !current(lease, limit, nowMs)) return undefined;
+    return this.take(lease, nowMs);
   }
 
-  async consume(userId: string, limit: number, now: Date): Promise<RateLimitDecision> {
+  /**
+   * Takes a unit, claiming from the store when none is leased. A chat that waits
+   * longer than `timeoutMs` gets QuotaTimeoutError and takes nothing: units that
+   * land later serve later chats or go back.
+   */
+  async consume(userId: string, limit: number, now: Date, timeoutMs: number): Promise<RateLimitDecision> {
     const nowMs = now.getTime();
-    const lease = this.leaseFor(userId, limit, now);
-    while (lease.units === 0) {
-      lease.waiting++;
-      lease.claim ??= this.claim(lease, nowMs);
-      let spent: boolean;
-      try {
-        spent = await lease.claim;
-      } finally {
-        lease.waiting--;
+    let lease = this.leaseFor(userId, limit, now);
+    if (lease.units > 0) return this.take(lease, nowMs);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QuotaTimeoutError(`rate-limit store did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      for (;;) {
+        // Units that landed on a lease retired meanwhile were claimed for its chats: they take them.
+        if (lease.units > 0) return this.take(lease, nowMs);
+        if (lease.retired) lease = this.leaseFor(userId, limit, now);
+        lease.waiting++;
+        let spent: boolean;
+        try {
+          this.claimForWaiting(lease, nowMs);
+          spent = await Promise.race([lease.landing.promise, deadline]);
+        } finally {
+          lease.waiting--;
+        }
+        if (spent && lease.units === 0) return this.decision(lease, false, nowMs);
       }
-      if (spent && lease.units === 0) return this.decision(lease, false, nowMs);
+    } finally {
+      clearTimeout(timer);
     }
-    lease.units--;
-    lease.usedAtMs = nowMs;
-    return this.decision(lease, true, nowMs);
   }
 
   /** Units this process holds for the user's current window: still free to use. */
   unused(userId: string, limit: number, now: Date): number {
     const lease = this.leases.get(userId);
-    return lease && this.current(lease, limit, now.getTime()) ? lease.units : 0;
+    return lease && current(lease, limit, now.getTime()) ? lease.units : 0;
   }
 
-  /** Gives back the units of leases unused for LEASE_IDLE_MS, so other instances can admit them. */
+  /** Gives back the units of leases unused for LEASE_IDLE_MS, and of retired ones, so other instances can admit them. */
   async releaseIdle(nowMs: number = Date.now()): Promise<void> {
-    const idle: Lease[] = [];
+    const releases: Array<Promise<void>> = [];
     for (const [userId, lease] of this.leases) {
-      if (lease.claim || nowMs - lease.usedAtMs < LEASE_IDLE_MS) continue;
-      this.leases.delete(userId);
-      if (nowMs < lease.windowEndMs) idle.push(lease);
+      if (lease.inFlight > 0 || nowMs - lease.usedAtMs < LEASE_IDLE_MS) continue;
+      releases.push(this.retire(userId, lease));
     }
-    await Promise.all(idle.map((lease) => this.release(lease)));
+    for (const lease of this.retired) {
+      if (lease.inFlight > 0 || lease.waiting > 0) continue;
+      this.retired.delete(lease);
+      releases.push(this.release(lease));
+    }
+    await Promise.all(releases);
   }
 
-  /** Gives back every unused unit, waiting at most CLOSE_WAIT_MS for a store that is down. */
+  /** Gives back every unused unit, waiting at most CLOSE_WAIT_MS for claims in flight or a store that is down. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-    const held = [...this.leases.values()];
-    this.leases.clear();
+    const released = [...this.leases].map(([userId, lease]) => this.retire(userId, lease));
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
-    await Promise.race([Promise.all(held.map((lease) => this.release(lease))), giveUp]);
+    const releaseAll = async () => {
+      const landings = [...this.retired].filter((lease) => lease.inFlight > 0).map((lease) => lease.landing.promise.catch(() => {}));
+      await Promise.all([...released, ...landings]);
+      const held = [...this.retired];
+      this.retired.clear();
+      await Promise.all(held.map((lease) => this.release(lease)));
+    };
+    await Promise.race([releaseAll(), giveUp]);
     clearTimeout(timer);
   }
 
-  private current(lease: Lease, limit: number, nowMs: number): boolean {
-    return lease.limit === limit && nowMs < lease.windowEndMs && nowMs >= lease.windowEndMs - 3_600_000;
+  private take(lease: Lease, nowMs: number): RateLimitDecision {
+    lease.units--;
+    lease.usedAtMs = nowMs;
+    return this.decision(lease, true, nowMs);
   }
 
   private leaseFor(userId: string, limit: number, now: Date): Lease {
+    const nowMs = now.getTime();
     const existing = this.leases.get(userId);
-    if (existing && this.current(existing, limit, now.getTime())) return existing;
+    if (existing && current(existing, limit, nowMs)) return existing;
     // A changed limit takes effect at once: what the old lease held goes back.
-    if (existing && existing.key === windowKey(userId, now)) void this.release(existing);
+    if (existing) this.retire(userId, existing);
     const resetAt = windowResetAt(now);
     const lease: Lease = {
       key: windowKey(userId, now),
@@ -129,35 +178,75 @@ export class QuotaLeases {
       units: 0,
       total: 0,
       prefetch: 0,
-      claimedAtMs: undefined,
-      usedAtMs: now.getTime(),
+      landedAtMs: undefined,
+      usedAtMs: nowMs,
       waiting: 0,
-      claim: undefined,
+      asked: 0,
+      claimScheduled: false,
+      inFlight: 0,
+      landing: new Landing(),
+      retired: false,
     };
     this.leases.set(userId, lease);
     return lease;
   }
 
-  private async claim(lease: Lease, nowMs: number): Promise<boolean> {
-    const ranOutFast = lease.claimedAtMs !== undefined && nowMs - lease.claimedAtMs < LEASE_SPAN_MS;
-    lease.prefetch = ranOutFast ? Math.min(MAX_PREFETCH, Math.max(1, lease.prefetch * 2)) : lease.prefetch >> 1;
-    const want = lease.waiting + Math.min(lease.prefetch, Math.floor((lease.limit - lease.total) / 16));
-    const ttlSeconds = Math.ceil((lease.windowEndMs - nowMs) / 1000) + KEY_GRACE_SECONDS;
-    try {
-      const { granted, total } = await this.store.claimUpTo(lease.key, want, lease.limit, ttlSeconds);
-      lease.units += granted;
-      lease.total = total;
-      lease.claimedAtMs = nowMs;
-      return granted < want;
-    } finally {
-      lease.claim = undefined;
+  /** Gives the lease's units back now, or once the claims and chats still on it are done (the sweep). */
+  private retire(userId: string, lease: Lease): Promise<void> {
+    lease.retired = true;
+    if (this.leases.get(userId) === lease) this.leases.delete(userId);
+    if (lease.inFlight > 0 || lease.waiting > 0) {
+      this.retired.add(lease);
+      return Promise.resolve();
     }
+    return this.release(lease);
+  }
+
+  /**
+   * Once the chats that arrive together have joined (a microtask later), claims
+   * for those that no claim in flight covers: chats arriving while one is in
+   * flight start their own instead of waiting two round trips.
+   */
+  private claimForWaiting(lease: Lease, nowMs: number): void {
+    if (lease.claimScheduled || lease.waiting <= lease.asked) return;
+    lease.claimScheduled = true;
+    queueMicrotask(() => {
+      lease.claimScheduled = false;
+      if (lease.waiting > lease.asked) this.claim(lease, lease.waiting - lease.asked, nowMs);
+    });
+  }
+
+  /** Asks for `demand` units for chats waiting, plus the lease's prefetch; wakes the waiters when it lands. */
+  private claim(lease: Lease, demand: number, nowMs: number): void {
+    const ranOutFast = lease.landedAtMs !== undefined && nowMs - lease.landedAtMs < LEASE_SPAN_MS;
+    lease.prefetch = ranOutFast ? Math.min(MAX_PREFETCH, Math.max(1, lease.prefetch * 2)) : lease.prefetch >> 1;
+    // A total past the limit (a lowered limit, an older instance's counting) leaves nothing to prefetch.
+    const want = demand + Math.max(0, Math.min(lease.prefetch, Math.floor((lease.limit - lease.total) / 16)));
+    const ttlSeconds = Math.ceil((lease.windowEndMs - nowMs) / 1000) + KEY_GRACE_SECONDS;
+    lease.asked += want;
+    lease.inFlight++;
+    const landed = (settle: (landing: Landing) => void) => {
+      lease.asked -= want;
+      lease.inFlight--;
+      const landing = lease.landing;
+      lease.landing = new Landing();
+      settle(landing);
+    };
+    this.store.claimUpTo(lease.key, want, lease.limit, ttlSeconds).then(
+      ({ granted, total }) => {
+        lease.units += granted;
+        lease.total = Math.max(lease.total, total);
+        lease.landedAtMs = nowMs;
+        landed((landing) => landing.resolve(granted < want));
+      },
+      (error: unknown) => landed((landing) => landing.reject(error)),
+    );
   }
 
   private async release(lease: Lease): Promise<void> {
     const units = lease.units;
-    if (units === 0) return;
     lease.units = 0;
+    if (units === 0) return;
     try {
       await this.store.releaseClaimed(lease.key, units);
     } catch (error) {
@@ -175,4 +264,8 @@ export class QuotaLeases {
       retryAfterSeconds: Math.max(1, Math.ceil((lease.windowEndMs - nowMs) / 1000)),
     };
   }
+}
+
+function current(lease: Lease, limit: number, nowMs: number): boolean {
+  return !lease.retired && lease.limit === limit && nowMs < lease.windowEndMs && nowMs >= lease.windowEndMs - HOUR_MS;
 }

@@ -86,8 +86,10 @@ export class RateLimiter {
       const leased = sliding ? undefined : this.leases.takeLeased(user.id, limit, now);
       if (leased) return leased;
       try {
-        const counted = sliding ? consumeSlidingWindow(this.store, user.id, limit, now) : this.leases.consume(user.id, limit, now);
-        return await withTimeout(counted, STORE_TIMEOUT_MS);
+        // The leases keep their own deadline, so a chat that gave up never spends a unit that lands later.
+        return sliding
+          ? await withTimeout(consumeSlidingWindow(this.store, user.id, limit, now), STORE_TIMEOUT_MS)
+          : await this.leases.consume(user.id, limit, now, STORE_TIMEOUT_MS);
       } catch (error) {
         this.enterDegraded(error);
       }
@@ -118,6 +120,11 @@ export class RateLimiter {
     } catch {
       return { allowed: true, limit, remaining: limit, resetAt: windowResetAt(now), retryAfterSeconds: 1 };
     }
+  }
+
+  /** Units of the user's current window this process has leased and not used. */
+  unusedLeased(user: LimitedUser, now: Date = new Date()): number {
+    return this.leases.unused(user.id, this.limitFor(user), now);
   }
 
   /** Gives back units leased and unused for a second (a timer does this every second; tests call it). */
