@@ -103,7 +103,10 @@ export class QuotaLeases {
       for (;;) {
         // Units that landed on a lease retired meanwhile were claimed for its chats: they take them.
         if (lease.units > 0) return this.take(lease, nowMs);
-        if (lease.retired) lease = this.leaseFor(userId, limit, now);
+        if (lease.retired) {
+          lease = this.leaseFor(userId, limit, now);
+          continue;
+        }
         lease.waiting++;
         let spent: boolean;
         try {
