@@ -27,15 +27,21 @@ function countingStore(): { store: Store; claims: () => number } {
   return { store, claims: () => claims };
 }
 
-/** A counting Redis store whose claims take `delayMs` longer, like a store under load. */
-function slowStore(delayMs: number): { store: Store; claims: () => number } {
-  const counting = countingStore();
-  const claimUpTo = counting.store.claimUpTo.bind(counting.store);
-  counting.store.claimUpTo = async (...args) => {
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+/**
+ * A counting Redis store whose claims take longer, like a store under load:
+ * `delayMs` for each claim (by its index), and the claims `failing` says fail.
+ */
+function slowStore(delayMs: number | ((claim: number) => number), failing: (claim: number) => boolean = () => false): { store: Store; claims: () => number } {
+  const store = RedisStore.connect(TEST_REDIS_URL, prefix);
+  const claimUpTo = store.claimUpTo.bind(store);
+  let claims = 0;
+  store.claimUpTo = async (...args) => {
+    const claim = claims++;
+    await new Promise((resolve) => setTimeout(resolve, typeof delayMs === "number" ? delayMs : delayMs(claim)));
+    if (failing(claim)) throw new Error(`claim ${claim} failed`);
     return claimUpTo(...args);
   };
-  return counting;
+  return { store, claims: () => claims };
 }
 
 async function counter(store: Store, userId: string, now: Date): Promise<number> {
@@ -235,6 +241,48 @@ describe.skipIf(!inject("servicesAvailable"))("QuotaLeases through RateLimiter",
       const decisions = await Promise.all([first, ...rest]);
       expect(decisions.every((decision) => decision.allowed)).toBe(true);
       expect(claims()).toBe(2);
+    } finally {
+      await limiter.close();
+      await store.close();
+    }
+  });
+
+  it("gives back what every claim in flight at close brings, not just the first to land", async () => {
+    const { store, claims } = slowStore(40);
+    const limiter = new RateLimiter(store, 100, "fallback", log);
+    const user = fixed(`close-flight-${uniqueSuffix()}`, 1_000_000);
+    const now = new Date();
+    let admitted = 0;
+    const count = (decision: { allowed: boolean }) => (admitted += decision.allowed ? 1 : 0);
+    for (let i = 0; i < 300; i++) count(await limiter.consume(user, now));
+    while (limiter.unusedLeased(user, now) > 0) count(await limiter.consume(user, now));
+    const claimsBefore = claims();
+    const first = limiter.consume(user, now);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = Array.from({ length: 400 }, () => limiter.consume(user, now));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await limiter.close();
+    // Chats still waiting when the limiter closed were answered by the policy, in-process.
+    for (const decision of await Promise.all([first, ...second])) count(decision);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(claims() - claimsBefore).toBe(2);
+    expect(await counter(store, user.id, now)).toBe(admitted - limiter.bypasses);
+    await store.close();
+  });
+
+  it("a failed claim does not fail the chats another claim in flight is bringing units for", async () => {
+    const { store, claims } = slowStore((claim) => (claim === 0 ? 30 : 60), (claim) => claim === 0);
+    const limiter = new RateLimiter(store, 100, "fail_closed", log);
+    const user = fixed(`crosstalk-${uniqueSuffix()}`, 1_000);
+    try {
+      const first = limiter.consume(user);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const later = Array.from({ length: 3 }, () => limiter.consume(user));
+      const answers = await Promise.allSettled([first, ...later]);
+      expect(answers.map((answer) => answer.status === "fulfilled" && answer.value.allowed)).toEqual([true, true, true, true]);
+      // The failed claim's chat claimed again within its deadline; nobody fell to the policy.
+      expect(claims()).toBe(3);
+      expect(limiter.degraded).toBe(false);
     } finally {
       await limiter.close();
       await store.close();

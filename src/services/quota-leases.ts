@@ -12,6 +12,7 @@
 // second of the user's chats), and is never more than a sixteenth of what is
 // left of the limit: a user chatting at a human pace is counted one chat at a
 // time, exactly as before, and near the limit claims are single units.
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import { windowKey, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
@@ -25,6 +26,7 @@ const HOUR_MS = 3_600_000;
 const KEY_GRACE_SECONDS = 60;
 
 export class QuotaTimeoutError extends Error {}
+export class QuotaLeasesClosedError extends Error {}
 
 /** Settles once per claim that lands: with whether the window is spent, or with the claim's failure. */
 class Landing {
@@ -69,6 +71,7 @@ export class QuotaLeases {
   /** Retired leases that still hold units or await a claim; the sweep gives their units back. */
   private readonly retired = new Set<Lease>();
   private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -92,6 +95,7 @@ export class QuotaLeases {
    * land later serve later chats or go back.
    */
   async consume(userId: string, limit: number, now: Date, timeoutMs: number): Promise<RateLimitDecision> {
+    if (this.closed) throw new QuotaLeasesClosedError("the rate limiter is closed");
     const nowMs = now.getTime();
     let lease = this.leaseFor(userId, limit, now);
     if (lease.units > 0) return this.take(lease, nowMs);
@@ -104,6 +108,7 @@ export class QuotaLeases {
         // Units that landed on a lease retired meanwhile were claimed for its chats: they take them.
         if (lease.units > 0) return this.take(lease, nowMs);
         if (lease.retired) {
+          if (this.closed) throw new QuotaLeasesClosedError("the rate limiter closed while this chat waited");
           lease = this.leaseFor(userId, limit, now);
           continue;
         }
@@ -115,6 +120,8 @@ export class QuotaLeases {
         } finally {
           lease.waiting--;
         }
+        // A claim that came up short means the window was spent when Redis ran it; a claim
+        // still in flight asked after it on the same connection and finds the same.
         if (spent && lease.units === 0) return this.decision(lease, false, nowMs);
       }
     } finally {
@@ -135,26 +142,26 @@ export class QuotaLeases {
       if (lease.inFlight > 0 || nowMs - lease.usedAtMs < LEASE_IDLE_MS) continue;
       releases.push(this.retire(userId, lease));
     }
-    for (const lease of this.retired) {
-      if (lease.inFlight > 0 || lease.waiting > 0) continue;
-      this.retired.delete(lease);
-      releases.push(this.release(lease));
-    }
+    for (const lease of this.retired) releases.push(this.dropRetired(lease));
     await Promise.all(releases);
   }
 
   /** Gives back every unused unit, waiting at most CLOSE_WAIT_MS for claims in flight or a store that is down. */
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.sweeper);
     const released = [...this.leases].map(([userId, lease]) => this.retire(userId, lease));
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
     const releaseAll = async () => {
-      const landings = [...this.retired].filter((lease) => lease.inFlight > 0).map((lease) => lease.landing.promise.catch(() => {}));
-      await Promise.all([...released, ...landings]);
-      const held = [...this.retired];
-      this.retired.clear();
-      await Promise.all(held.map((lease) => this.release(lease)));
+      await Promise.all(released);
+      // Every claim in flight, not just the next to land: each landing hands the lease a new one.
+      for (const lease of this.retired) {
+        while (lease.inFlight > 0) await lease.landing.promise.catch(() => {});
+      }
+      // A microtask-scheduled claim starts after this; its landing gives its units back itself.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all([...this.retired].map((lease) => this.dropRetired(lease)));
     };
     await Promise.race([releaseAll(), giveUp]);
     clearTimeout(timer);
@@ -219,6 +226,13 @@ export class QuotaLeases {
     });
   }
 
+  /** A retired lease with no claim in flight and no chat waiting is done: its units go back. */
+  private dropRetired(lease: Lease): Promise<void> {
+    if (lease.inFlight > 0 || lease.waiting > 0) return Promise.resolve();
+    this.retired.delete(lease);
+    return this.release(lease);
+  }
+
   /** Asks for `demand` units for chats waiting, plus the lease's prefetch; wakes the waiters when it lands. */
   private claim(lease: Lease, demand: number, nowMs: number): void {
     const ranOutFast = lease.landedAtMs !== undefined && nowMs - lease.landedAtMs < LEASE_SPAN_MS;
@@ -234,6 +248,8 @@ export class QuotaLeases {
       const landing = lease.landing;
       lease.landing = new Landing();
       settle(landing);
+      // Units landing on a lease retired meanwhile go back once its chats have taken theirs.
+      if (lease.retired) setImmediate(() => void this.dropRetired(lease));
     };
     this.store.claimUpTo(lease.key, want, lease.limit, ttlSeconds).then(
       ({ granted, total }) => {
@@ -242,7 +258,10 @@ export class QuotaLeases {
         lease.landedAtMs = nowMs;
         landed((landing) => landing.resolve(granted < want));
       },
-      (error: unknown) => landed((landing) => landing.reject(error)),
+      (error: unknown) =>
+        // While another claim is in flight its waiters wait for it (and claim again if it brings too
+        // little); the failure reaches them only when it is the last.
+        landed((landing) => (lease.inFlight > 0 ? landing.resolve(false) : landing.reject(error))),
     );
   }
 
@@ -251,7 +270,7 @@ export class QuotaLeases {
     lease.units = 0;
     if (units === 0) return;
     try {
-      await this.store.releaseClaimed(lease.key, units);
+      await this.store.releaseClaimed(lease.key, units, randomUUID());
     } catch (error) {
       // The units stay counted until the window ends: fewer chats admitted, never more.
       this.log.warn({ event: "quota_release_failed", err: error, units }, "could not give back unused rate-limit units");

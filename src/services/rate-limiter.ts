@@ -54,6 +54,7 @@ async function consumeSlidingWindow(store: Store, userId: string, limit: number,
 export class RateLimiter {
   private readonly local = new MemoryStore();
   private readonly leases: QuotaLeases;
+  private closed = false;
   private probe: NodeJS.Timeout | undefined;
   private bypassCount = 0;
 
@@ -133,7 +134,8 @@ export class RateLimiter {
   }
 
   private enterDegraded(error: unknown): void {
-    if (this.degraded) return;
+    // Chats still waiting when the limiter closes fall to the policy, but nothing probes a closed store.
+    if (this.degraded || this.closed) return;
     this.log.error({ event: "rate_limit_degraded", err: error, policy: this.policy }, "rate-limit store unavailable");
     this.probe = setInterval(() => void this.tryRecover(), PROBE_INTERVAL_MS);
     this.probe.unref();
@@ -147,6 +149,7 @@ export class RateLimiter {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.probe);
     this.probe = undefined;
     await this.leases.close();

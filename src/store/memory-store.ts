@@ -1,7 +1,7 @@
 // In-process Store for the embedded default (no REDIS_URL). Node runs this on one
 // thread, so every operation is atomic, exactly like the Redis commands it mirrors.
 import { EventEmitter } from "node:events";
-import type { MessageHandler, QuotaClaim, SlidingWindowResult, Store } from "./store.ts";
+import { RELEASE_MARKER_TTL_SECONDS, releaseMarkerKey, type MessageHandler, type QuotaClaim, type SlidingWindowResult, type Store } from "./store.ts";
 
 interface Entry {
   value: string;
@@ -57,7 +57,8 @@ export class MemoryStore implements Store {
     return { granted, total: await this.incrementWithExpiry(key, ttlSeconds, granted) };
   }
 
-  async releaseClaimed(key: string, amount: number): Promise<void> {
+  async releaseClaimed(key: string, amount: number, releaseId: string): Promise<void> {
+    if (!(await this.setIfAbsent(releaseMarkerKey(key, releaseId), "1", RELEASE_MARKER_TTL_SECONDS))) return;
     const entry = this.live(key);
     if (entry) entry.value = String(Math.max(0, Number(entry.value) - amount));
   }

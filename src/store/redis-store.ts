@@ -4,7 +4,7 @@
 // issue no other commands.
 import { Redis } from "ioredis";
 import { randomUUID } from "node:crypto";
-import type { MessageHandler, QuotaClaim, SlidingWindowResult, Store } from "./store.ts";
+import { RELEASE_MARKER_TTL_SECONDS, releaseMarkerKey, type MessageHandler, type QuotaClaim, type SlidingWindowResult, type Store } from "./store.ts";
 
 // KEYS[1] = window key; ARGV = now ms, window ms, limit, unique member.
 const SLIDING_WINDOW_SCRIPT = `
@@ -43,9 +43,13 @@ redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
 return {granted, total}
 `;
 
-// KEYS[1] = counter key; ARGV = amount. A window that already expired is not
-// brought back.
+// KEYS[1] = counter key, KEYS[2] = this release's marker; ARGV = amount, marker
+// ttl. ioredis sends a command again when the connection dropped before its
+// reply, and a release applied twice would let instances admit past the limit:
+// the marker makes the second one take nothing. A window that already expired
+// is not brought back.
 const RELEASE_CLAIMED_SCRIPT = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 0 end
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 local back = math.min(tonumber(ARGV[1]), used)
 if back > 0 then redis.call('DECRBY', KEYS[1], back) end
@@ -63,7 +67,7 @@ type ScriptedRedis = Redis & {
   slidingWindowHit(key: string, nowMs: string, windowMs: string, limit: string, member: string): Promise<[number, number, string | false | null]>;
   deleteIfEquals(key: string, value: string): Promise<number>;
   claimUpTo(key: string, want: number, limit: number, ttlSeconds: number): Promise<[number, number]>;
-  releaseClaimed(key: string, amount: number): Promise<number>;
+  releaseClaimed(key: string, marker: string, amount: number, markerTtlSeconds: number): Promise<number>;
 };
 
 function withScripts(client: Redis): ScriptedRedis {
@@ -71,7 +75,7 @@ function withScripts(client: Redis): ScriptedRedis {
   client.defineCommand("slidingWindowHit", { numberOfKeys: 1, lua: SLIDING_WINDOW_SCRIPT });
   client.defineCommand("deleteIfEquals", { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
   client.defineCommand("claimUpTo", { numberOfKeys: 1, lua: CLAIM_UP_TO_SCRIPT });
-  client.defineCommand("releaseClaimed", { numberOfKeys: 1, lua: RELEASE_CLAIMED_SCRIPT });
+  client.defineCommand("releaseClaimed", { numberOfKeys: 2, lua: RELEASE_CLAIMED_SCRIPT });
   return client as ScriptedRedis;
 }
 
@@ -116,8 +120,8 @@ export class RedisStore implements Store {
     return { granted, total };
   }
 
-  async releaseClaimed(key: string, amount: number): Promise<void> {
-    await this.client.releaseClaimed(this.k(key), amount);
+  async releaseClaimed(key: string, amount: number, releaseId: string): Promise<void> {
+    await this.client.releaseClaimed(this.k(key), this.k(releaseMarkerKey(key, releaseId)), amount, RELEASE_MARKER_TTL_SECONDS);
   }
 
   async slidingWindowHit(key: string, windowMs: number, limit: number, nowMs: number): Promise<SlidingWindowResult> {

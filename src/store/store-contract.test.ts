@@ -34,12 +34,14 @@ describe.each(stores)("%s store", (_kind, make) => {
     expect(claims.filter((claim) => claim.granted === 1)).toHaveLength(1);
     expect(Math.max(...claims.map((claim) => claim.total))).toBe(100);
     expect(await store.claimUpTo("quota", 5, 100, 60)).toEqual({ granted: 0, total: 100 });
-    await store.releaseClaimed("quota", 7);
+    await store.releaseClaimed("quota", 7, "release-1");
+    // The same release again (a client resending it after a reconnect) takes nothing.
+    await store.releaseClaimed("quota", 7, "release-1");
     expect(await store.claimUpTo("quota", 10, 100, 60)).toEqual({ granted: 7, total: 100 });
-    await store.releaseClaimed("quota", 500);
+    await store.releaseClaimed("quota", 500, "release-2");
     expect(await store.get("quota")).toBe("0");
     // Giving back to a window that is gone does not bring it back.
-    await store.releaseClaimed("never-claimed", 5);
+    await store.releaseClaimed("never-claimed", 5, "release-3");
     expect(await store.get("never-claimed")).toBeNull();
     await store.close();
   });

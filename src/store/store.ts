@@ -11,6 +11,13 @@ export interface SlidingWindowResult {
   oldestMs: number | null;
 }
 
+/** Long enough to outlast any resend of a release after a reconnect. */
+export const RELEASE_MARKER_TTL_SECONDS = 300;
+
+export function releaseMarkerKey(key: string, releaseId: string): string {
+  return `${key}:release:${releaseId}`;
+}
+
 export interface QuotaClaim {
   granted: number;
   /** The key's total after this claim: every instance's claims in the window. */
@@ -26,8 +33,12 @@ export interface Store {
    * expiry on first use; returns what was added and the new total (quota leases).
    */
   claimUpTo(key: string, want: number, limit: number, ttlSeconds: number): Promise<QuotaClaim>;
-  /** Atomically takes back up to `amount` of what `key` holds, never below 0 and never creating it. */
-  releaseClaimed(key: string, amount: number): Promise<void>;
+  /**
+   * Atomically takes back up to `amount` of what `key` holds, never below 0 and never
+   * creating it; a second call with the same `releaseId` (a client resending it after a
+   * reconnect) takes nothing, so units are never given back twice.
+   */
+  releaseClaimed(key: string, amount: number, releaseId: string): Promise<void>;
   /**
    * Sliding-window log: atomically drops hits older than `windowMs` before `nowMs`,
    * then records this hit only if fewer than `limit` remain.
