@@ -25,8 +25,8 @@ const HOUR_MS = 3_600_000;
 /** The key outlives its window by a minute so a slow clock cannot reset it early. */
 const KEY_GRACE_SECONDS = 60;
 
-export class QuotaTimeoutError extends Error {}
-export class QuotaLeasesClosedError extends Error {}
+class QuotaTimeoutError extends Error {}
+class QuotaLeasesClosedError extends Error {}
 
 /** Settles once per claim that lands: with whether the window is spent, or with the claim's failure. */
 class Landing {
