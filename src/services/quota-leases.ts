@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import { windowKey, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
+import { storeDeadline } from "./store-deadline.ts";
 
 const LEASE_SPAN_MS = 1_000;
 const LEASE_IDLE_MS = 1_000;
@@ -25,7 +26,6 @@ const HOUR_MS = 3_600_000;
 /** The key outlives its window by a minute so a slow clock cannot reset it early. */
 const KEY_GRACE_SECONDS = 60;
 
-class QuotaTimeoutError extends Error {}
 class QuotaLeasesClosedError extends Error {}
 
 /** Settles once per claim that lands: with whether the window is spent, or with the claim's failure. */
@@ -91,7 +91,7 @@ export class QuotaLeases {
 
   /**
    * Takes a unit, claiming from the store when none is leased. A chat that waits
-   * longer than `timeoutMs` gets QuotaTimeoutError and takes nothing: units that
+   * longer than `timeoutMs` gets StoreTimeoutError and takes nothing: units that
    * land later serve later chats or go back.
    */
   async consume(userId: string, limit: number, now: Date, timeoutMs: number): Promise<RateLimitDecision> {
@@ -99,10 +99,7 @@ export class QuotaLeases {
     const nowMs = now.getTime();
     let lease = this.leaseFor(userId, limit, now);
     if (lease.units > 0) return this.take(lease, nowMs);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QuotaTimeoutError(`rate-limit store did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
+    const deadline = storeDeadline(timeoutMs);
     try {
       for (;;) {
         // Units that landed on a lease retired meanwhile were claimed for its chats: they take them.
@@ -116,7 +113,7 @@ export class QuotaLeases {
         let spent: boolean;
         try {
           this.claimForWaiting(lease, nowMs);
-          spent = await Promise.race([lease.landing.promise, deadline]);
+          spent = await Promise.race([lease.landing.promise, deadline.expired]);
         } finally {
           lease.waiting--;
         }
@@ -125,7 +122,7 @@ export class QuotaLeases {
         if (spent && lease.units === 0) return this.decision(lease, false, nowMs);
       }
     } finally {
-      clearTimeout(timer);
+      deadline.cancel();
     }
   }
 

@@ -10,6 +10,7 @@ import type { Logger } from "../logger.ts";
 import { MemoryStore } from "../store/memory-store.ts";
 import type { Store } from "../store/store.ts";
 import { QuotaLeases } from "./quota-leases.ts";
+import { withStoreTimeout } from "./store-deadline.ts";
 import { consumeRateLimit, peekRateLimit, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
 
 export type StoreFailurePolicy = "fallback" | "fail_closed";
@@ -25,17 +26,7 @@ export interface LimitedUser {
   rateLimitAlgorithm: RateLimitAlgorithm;
 }
 
-class StoreTimeoutError extends Error {}
-
 const slidingKey = (userId: string) => `rate_limit_sliding:${userId}`;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(`store did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function consumeSlidingWindow(store: Store, userId: string, limit: number, now: Date): Promise<RateLimitDecision> {
   const nowMs = now.getTime();
@@ -89,7 +80,7 @@ export class RateLimiter {
       try {
         // The leases keep their own deadline, so a chat that gave up never spends a unit that lands later.
         return sliding
-          ? await withTimeout(consumeSlidingWindow(this.store, user.id, limit, now), STORE_TIMEOUT_MS)
+          ? await withStoreTimeout(consumeSlidingWindow(this.store, user.id, limit, now), STORE_TIMEOUT_MS)
           : await this.leases.consume(user.id, limit, now, STORE_TIMEOUT_MS);
       } catch (error) {
         this.enterDegraded(error);
@@ -109,11 +100,11 @@ export class RateLimiter {
     try {
       if (user.rateLimitAlgorithm === "sliding_window") {
         // A limit of 0 never records the hit: a read of the window.
-        const window = await withTimeout(store.slidingWindowHit(slidingKey(user.id), HOUR_MS, 0, now.getTime()), STORE_TIMEOUT_MS);
+        const window = await withStoreTimeout(store.slidingWindowHit(slidingKey(user.id), HOUR_MS, 0, now.getTime()), STORE_TIMEOUT_MS);
         const resetAt = new Date((window.oldestMs ?? now.getTime()) + HOUR_MS);
         return { allowed: window.count < limit, limit, remaining: Math.max(0, limit - window.count), resetAt, retryAfterSeconds: 1 };
       }
-      const window = await withTimeout(peekRateLimit(store, user.id, limit, now), STORE_TIMEOUT_MS);
+      const window = await withStoreTimeout(peekRateLimit(store, user.id, limit, now), STORE_TIMEOUT_MS);
       if (this.degraded) return window;
       // Units this process leased and has not used are still the user's to spend.
       const remaining = Math.min(limit, window.remaining + this.leases.unused(user.id, limit, now));
@@ -142,7 +133,7 @@ export class RateLimiter {
   }
 
   private async tryRecover(): Promise<void> {
-    if (!(await withTimeout(this.store.ping(), 500).catch(() => false))) return;
+    if (!(await withStoreTimeout(this.store.ping(), 500).catch(() => false))) return;
     clearInterval(this.probe);
     this.probe = undefined;
     this.log.info({ event: "rate_limit_recovered", bypasses: this.bypassCount }, "rate limiting back on the shared store");
