@@ -16,7 +16,7 @@ import type { Logger } from "../logger.ts";
 import type { AuthUser } from "./auth.ts";
 import type { ActiveExperiment, ExperimentConfigCache } from "./experiment-config.ts";
 import { AllProvidersFailedError } from "./llm/resilient-provider.ts";
-import { parametersFromJson, type ChatTurn, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
+import { parametersFromJson, type ChatTurn, type CompletionEvent, type CompletionParameters, type LlmProvider } from "./llm/provider.ts";
 import { AnswerStream, type CallerStop } from "./answer-stream.ts";
 import { AnswerText } from "./answer-text.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
@@ -295,6 +295,7 @@ export async function prepareChat(
 }
 
 const NOTHING_FAILED = () => null;
+const NO_EVENT_YET: IteratorResult<CompletionEvent> = { done: true, value: undefined };
 
 export class ClientDisconnectedError extends Error {
   constructor() {
@@ -344,23 +345,31 @@ export async function runChat(
   let served = { provider: deps.provider.name, model: prepared.model, fallback: false };
   const answerText = new AnswerText();
   let timeToFirstTokenMs: number | null = null;
-  let usage: { tokensIn: number; tokensOut: number } | null = null;
+  // Set inside take(), where the compiler does not look: "as" keeps it from narrowing this to null.
+  let usage = null as { tokensIn: number; tokensOut: number } | null;
   let status: ChatOutcome["status"] = "complete";
   let error: ChatOutcome["error"] = null;
-  try {
-    for (let next = await answer.first; !next.done; next = await answer.events.next()) {
-      const event = next.value;
-      if (event.type === "served") {
-        served = { provider: event.provider, model: event.model, fallback: event.fallback };
-        continue;
-      }
-      if (event.type === "usage") {
-        usage = { tokensIn: event.tokensIn, tokensOut: event.tokensOut };
-        continue;
-      }
+  const take = (event: CompletionEvent): void => {
+    if (event.type === "served") {
+      served = { provider: event.provider, model: event.model, fallback: event.fallback };
+    } else if (event.type === "usage") {
+      usage = { tokensIn: event.tokensIn, tokensOut: event.tokensOut };
+    } else {
       timeToFirstTokenMs ??= Math.round(performance.now() - startedAt);
       answerText.append(event.text);
       onDelta(event.text);
+    }
+  };
+  try {
+    let next = await answer.first;
+    while (!next.done) {
+      take(next.value);
+      // A suspended async function keeps its registers, dead or not. Without
+      // this, the event just forwarded, text and all, stayed on the heap of
+      // every open stream until the next one arrived (0.5 KB per stream in the
+      // streams benchmark's heap snapshot).
+      next = NO_EVENT_YET;
+      next = await answer.events.next();
     }
     answer.markReadToEnd();
     // A provider may end its stream quietly when its signal aborts, so a clean
