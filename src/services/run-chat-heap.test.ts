@@ -56,7 +56,7 @@ describe("runChat while it waits for the provider's next event", () => {
       log,
       tokenCounter: createTokenCounter({ baseUrl: null, timeoutMs: 100, log }),
       messages: { write: async (write: unknown) => void written.push(write) } as unknown as MessageBatchWriter,
-    } as ChatDeps;
+    } as unknown as ChatDeps;
     const answer = new AnswerStream(provider, { model: "m", messages: [], parameters: {} }, [], 60_000);
     const prepared = {
       traceId: "t",
