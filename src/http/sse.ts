@@ -1,6 +1,7 @@
 // A Server-Sent Events response: named events with increasing ids, and comment
 // heartbeats while idle so proxies and load balancers keep long streams open.
 import type { ServerResponse } from "node:http";
+import { writeBodyChunk } from "./body-chunk.ts";
 import { IdleHeartbeat } from "./idle-heartbeat.ts";
 
 export const HEARTBEAT_MS = 15_000;
@@ -38,11 +39,11 @@ export class SseStream {
   send(event: string, data: unknown): void {
     if (!this.open) return;
     this.heartbeat.sent();
-    this.res.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    writeBodyChunk(this.res, `id: ${this.nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   comment(text: string): void {
-    if (this.open) this.res.write(`: ${text}\n\n`);
+    if (this.open) writeBodyChunk(this.res, `: ${text}\n\n`);
   }
 
   end(): void {
