@@ -45,12 +45,13 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
   }, 60_000);
 
   it("streams: memory per stream, event-loop delay and frame counts", async () => {
-    const result = await runStreamsBench({ stack, counts: [20], plateauSeconds: 2, cadenceMs: 100, openRate: 100, chunkChars: 50, baseline: true });
+    const result = await runStreamsBench({ stack, counts: [20], plateauSeconds: 2, cadenceMs: 100, openRate: 100, chunkChars: 50, baseline: true, warmUpStreams: 5 });
     const [entry] = result.by_count;
     const promptlab = entry!.promptlab!;
     expect(promptlab.streams_reached_first_frame).toBe(20);
     expect(promptlab.frames_received).toBeGreaterThan(0);
     expect(isNumber(promptlab.heap_bytes_per_stream)).toBe(true);
+    expect(isNumber(promptlab.heap_bytes_per_stream_against_cold_server)).toBe(true);
     expect(promptlab.plateau_reached).toBe(true);
     expect(isNumber(promptlab.event_loop_delay_ms?.plateau?.p99)).toBe(true);
     expect(isNumber(promptlab.server_cpu_plateau?.ms_per_1000_frames)).toBe(true);

@@ -8,7 +8,7 @@
 // same N streams straight from the upstream, which shows how late the
 // generator and the upstream themselves make frames.
 //   npm run bench:streams -- [--counts=1000,5000,10000] [--plateau-seconds=60] [--open-rate=100] [--no-baseline]
-//     [--profile] [--heap-snapshot] [--server-flags="--max-semi-space-size=64"] [--upstream-http1]
+//     [--profile] [--heap-snapshot] [--server-flags="--max-semi-space-size=64"] [--upstream-http1] [--warm-up-streams=300]
 // The server speaks HTTP/2 to the upstream (LLM_HTTP2), so a stream holds one
 // socket in it, not two: with this sandbox's 20,000 descriptors, HTTP/1.1 to
 // the upstream caps one process below 10,000 streams.
@@ -38,6 +38,12 @@ export interface StreamsOptions {
   serverFlags?: string[];
   /** Write a heap snapshot of the server at each plateau into bench/results (git-ignored .tmp). */
   heapSnapshot?: boolean;
+  /**
+   * Short streams served before the first count's idle reading, so that reading is of a server
+   * that has compiled its stream path and opened its pools: what that costs once is no one
+   * stream's. The first count's figure against the cold server is reported beside it.
+   */
+  warmUpStreams: number;
 }
 
 export const STREAMS_DEFAULTS: StreamsOptions = {
@@ -48,6 +54,7 @@ export const STREAMS_DEFAULTS: StreamsOptions = {
   chunkChars: 400,
   baseline: true,
   upstreamHttp2: true,
+  warmUpStreams: 300,
 };
 
 /** The soft and hard open-file limit of this process; children inherit it. */
@@ -152,15 +159,36 @@ async function openFiles(pid: number): Promise<number> {
   return (await readdir(`/proc/${pid}/fd`)).length;
 }
 
-async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number, options: StreamsOptions, chunks: number) {
+const directBody = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "stream please" }], stream: true });
+
+function streamRequest(stack: Stack, kind: "promptlab" | "baseline", index: number): { path: string; headers: Record<string, string>; body: string } {
+  return kind === "promptlab"
+    ? { path: "/chat", headers: { "x-api-key": stack.users[index % stack.users.length]!.key }, body: JSON.stringify({ message: "Stream a long answer, please." }) }
+    : { path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench" }, body: directBody };
+}
+
+/** Serves `count` short streams at once and waits for them to end; returns the server's memory before them. */
+async function warmUp(stack: Stack, count: number, options: StreamsOptions): Promise<RuntimeMetrics> {
+  const cold = await stack.runtime("?gc=1");
+  await stack.upstream.configure({ chunks: 10, delayBeforeFirstMs: 50, delayBetweenMs: 50, chunkChars: options.chunkChars });
+  const pool = new Pool(stack.url, { connections: null, pipelining: 1 });
+  const states = await Promise.all(
+    Array.from({ length: count }, (_, index) => {
+      const state: StreamState = { deltas: 0, lastAt: null, late: 0, lateDuringGc: 0, gaps: [], done: false, error: null };
+      return openStream(pool, stack.url, streamRequest(stack, "promptlab", index), "promptlab", 50, [], () => {}, state);
+    }),
+  );
+  await pool.close();
+  const failed = states.filter((state) => state.error !== null);
+  if (failed.length > 0) throw new Error(`${failed.length} of ${count} warm-up streams failed: ${failed[0]!.error}`);
+  return cold;
+}
+
+async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number, options: StreamsOptions, chunks: number, coldIdle: RuntimeMetrics | null) {
   const origin = kind === "promptlab" ? stack.url : stack.upstream.origin;
   const pool = new Pool(origin, { connections: null, pipelining: 1 });
   const gcWindows: GcWindow[] = [];
-  const directBody = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "stream please" }], stream: true });
-  const request = (index: number): { path: string; headers: Record<string, string>; body: string } =>
-    kind === "promptlab"
-      ? { path: "/chat", headers: { "x-api-key": stack.users[index % stack.users.length]!.key }, body: JSON.stringify({ message: "Stream a long answer, please." }) }
-      : { path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench" }, body: directBody };
+  const request = (index: number) => streamRequest(stack, kind, index);
 
   // The idle snapshot is the other side of a diff: bench/heap-diff.ts shows what each stream adds.
   // Taken before the idle reading, so its pause is not in the ramp's loop-delay figures.
@@ -248,10 +276,12 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
           server_in_flight_at_plateau: duringPlateau.in_flight_chats,
           server_open_files_at_plateau: serverFds,
           heap_bytes_per_stream: plateauReached ? perStream(withStreams.memory.heap_used - idle.memory.heap_used) : null,
+          ...(coldIdle ? { heap_bytes_per_stream_against_cold_server: plateauReached ? perStream(withStreams.memory.heap_used - coldIdle.memory.heap_used) : null } : {}),
           answer_text_bytes_per_stream: plateauReached ? Math.round(answerCharsPerStream) : null,
           rss_bytes_per_stream: plateauReached ? perStream(withStreams.memory.rss - idle.memory.rss) : null,
           external_bytes_per_stream: plateauReached ? perStream(withStreams.memory.external - idle.memory.external) : null,
           memory_mib: {
+            ...(coldIdle ? { cold_server_heap: mib(coldIdle.memory.heap_used) } : {}),
             idle_heap: mib(idle.memory.heap_used),
             plateau_heap: mib(withStreams.memory.heap_used),
             after_heap: mib(after.memory.heap_used),
@@ -286,6 +316,7 @@ export async function runStreamsBench(options: StreamsOptions) {
     const socketsPerStream = stack.upstreamHttp2 ? 1 + 1 / HTTP2_STREAMS_PER_CONNECTION : 2;
     const maxStreams = Math.floor((FD_LIMIT - idleFds - FD_HEADROOM) / socketsPerStream);
     const results = [];
+    const coldIdle = options.warmUpStreams > 0 ? await warmUp(stack, options.warmUpStreams, options) : null;
     for (const [index, requested] of options.counts.entries()) {
       const n = Math.min(requested, maxStreams);
       // Streams must outlast the ramp plus the plateau; a loaded server opens them slower than offered.
@@ -294,7 +325,7 @@ export async function runStreamsBench(options: StreamsOptions) {
       await stack.upstream.configure({ chunks, delayBeforeFirstMs: options.cadenceMs, delayBetweenMs: options.cadenceMs, chunkChars: options.chunkChars });
       const order: Array<"promptlab" | "baseline"> = !options.baseline ? ["promptlab"] : index % 2 === 0 ? ["promptlab", "baseline"] : ["baseline", "promptlab"];
       const phases: { promptlab?: PhaseResult; baseline?: PhaseResult } = {};
-      for (const kind of order) phases[kind] = await runPhase(stack, kind, n, options, chunks);
+      for (const kind of order) phases[kind] = await runPhase(stack, kind, n, options, chunks, kind === "promptlab" && index === 0 ? coldIdle : null);
       results.push({
         requested: requested,
         measured: n,
@@ -313,6 +344,7 @@ export async function runStreamsBench(options: StreamsOptions) {
         cadence_ms: options.cadenceMs,
         open_rate_per_s: options.openRate,
         chunk_chars: options.chunkChars,
+        warm_up_streams: options.warmUpStreams,
         upstream_protocol: upstreamProtocols(stack, false).promptlab,
       },
       file_descriptors: {
@@ -354,6 +386,7 @@ if (isMain(import.meta.url)) {
     cpuProfile: f.profile === true,
     ...(typeof f["server-flags"] === "string" ? { serverFlags: f["server-flags"].split(" ") } : {}),
     heapSnapshot: f["heap-snapshot"] === true,
+    warmUpStreams: Number(f["warm-up-streams"] ?? STREAMS_DEFAULTS.warmUpStreams),
   });
   const file = await writeResult(f.profile ? "streams-profile" : "streams", { ...result, cpu_profile: lastProfile });
   process.stdout.write(`${JSON.stringify({ targets: result.targets, file }, null, 2)}\n`);
