@@ -54,6 +54,7 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
     expect(isNumber(promptlab.heap_bytes_per_stream_against_cold_server)).toBe(true);
     expect(promptlab.plateau_reached).toBe(true);
     expect(isNumber(promptlab.event_loop_delay_ms?.plateau?.p99)).toBe(true);
+    expect(promptlab.gc_pauses_ms?.plateau).toBeTypeOf("object");
     expect(isNumber(promptlab.server_cpu_plateau?.ms_per_1000_frames)).toBe(true);
     expect(entry!.baseline!.frames_received).toBeGreaterThan(0);
     expect(result.options.upstream_protocol).toMatch(/HTTP\/2/);

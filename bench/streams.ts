@@ -290,6 +290,8 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
             after_rss: mib(after.memory.rss),
           },
           event_loop_delay_ms: { ramp: duringRamp.event_loop_delay_ms, plateau: plateauReached ? duringPlateau.event_loop_delay_ms : null },
+          // Beside the loop delay: a late loop that waited for a collection, or one that was busy.
+          gc_pauses_ms: { ramp: duringRamp.gc_pauses_ms, plateau: plateauReached ? duringPlateau.gc_pauses_ms : null },
           // What forwarding costs: the server's CPU over the plateau, as a share of one core and per 1,000 frames.
           server_cpu_plateau: plateauReached ? plateauCpu(duringRamp, duringPlateau, plateauSeconds, n, options.cadenceMs) : null,
         }

@@ -34,6 +34,7 @@ export interface RuntimeMetrics {
   memory: { rss: number; heap_used: number; heap_total: number; external: number; array_buffers: number };
   cpu_us: { user: number; system: number };
   event_loop_delay_ms: { min: number; p50: number; p99: number; max: number; samples: number };
+  gc_pauses_ms: Record<string, { count: number; total_ms: number; max_ms: number }>;
   in_flight_chats: number;
   feedback_writes: { batches: number; ratings: number };
 }

@@ -59,6 +59,21 @@ describe.skipIf(!inject("servicesAvailable"))("GET /internal/runtime", () => {
     expect(after.max).toBeLessThan(before.max);
   });
 
+  it("counts garbage-collection pauses by kind, and restarts on ?reset=1", async () => {
+    await get("?reset=1");
+    // The server runs in this process: garbage made here is collected there.
+    let kept: number[][] = [];
+    for (let round = 0; round < 200; round++) kept = Array.from({ length: 10_000 }, (_, i) => [i, round]);
+    expect(kept).toHaveLength(10_000);
+    // Pause entries reach the observer after the collection, not during it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const pauses = (await (await get("?reset=1")).json()).gc_pauses_ms;
+    expect(pauses.minor.count).toBeGreaterThan(0);
+    expect(pauses.minor.max_ms).toBeGreaterThan(0);
+    expect(pauses.minor.total_ms).toBeGreaterThanOrEqual(pauses.minor.max_ms);
+    expect((await (await get()).json()).gc_pauses_ms.minor?.count ?? 0).toBeLessThan(pauses.minor.count);
+  });
+
   it("counts a chat stream as in flight while it is open", async () => {
     app.upstream.reset({ chunks: 3, delayBeforeFirstMs: 400 });
     try {

@@ -1,16 +1,18 @@
 // GET /internal/runtime (admin only): this process's memory, CPU time,
-// event-loop delay (beyond the 10 ms sampling interval, since the first call)
-// in-flight chat streams and the feedback writer's batch counters. The benchmarks read it because heap per stream
+// event-loop delay (beyond the 10 ms sampling interval, since the first call),
+// garbage-collection pauses by kind (since the first call), in-flight chat
+// streams and the feedback writer's batch counters. The benchmarks read it because heap per stream
 // and event-loop delay can only be measured inside the server.
 //   ?gc=1     collect garbage first (when the process runs with --expose-gc),
 //             so heap figures are live data, not garbage not yet collected
-//   ?reset=1  restart the event-loop delay histogram after reading it
+//   ?reset=1  restart the event-loop delay histogram and the pause counts after reading them
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AppDeps } from "../deps.ts";
 import { ForbiddenError, MethodNotAllowedError } from "../errors.ts";
 import { sendJson } from "../http/respond.ts";
 import { apiKeyFrom } from "./api-key-header.ts";
+import { GcPauses } from "./gc-pauses.ts";
 
 export const RUNTIME_METRICS_PATH = "/internal/runtime";
 
@@ -32,6 +34,7 @@ function collectGarbage(): boolean {
 export function createRuntimeMetricsRoute(deps: AppDeps) {
   // Started by the first request, so a server nobody measures runs no sampling timer.
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  const gcPauses = new GcPauses();
   let sampling = false;
 
   return async function runtimeMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -40,6 +43,7 @@ export function createRuntimeMetricsRoute(deps: AppDeps) {
     if (user.role !== "admin") throw new ForbiddenError("This needs the admin role.");
     if (!sampling) {
       loopDelay.enable();
+      gcPauses.start();
       sampling = true;
     }
     const query = new URL(req.url ?? "/", "http://localhost").searchParams;
@@ -65,11 +69,15 @@ export function createRuntimeMetricsRoute(deps: AppDeps) {
         max: lateMs(loopDelay.max),
         samples: loopDelay.count,
       },
+      gc_pauses_ms: gcPauses.read(),
       in_flight_chats: deps.lifecycle.inFlight,
       // How well group commit batches: ratings per statement is ratings / batches.
       feedback_writes: { ...deps.feedbackWriter.counters },
     };
-    if (query.get("reset") === "1") loopDelay.reset();
+    if (query.get("reset") === "1") {
+      loopDelay.reset();
+      gcPauses.reset();
+    }
     sendJson(res, 200, body, { "Cache-Control": "no-store" });
   };
 }
