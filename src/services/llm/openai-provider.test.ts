@@ -198,6 +198,26 @@ describe("OpenAiProvider", () => {
     }
   });
 
+  it("reads a stream that starts with a byte-order mark, even one split across chunks", async () => {
+    const body = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "after the mark" }, finish_reason: "stop" }] })}\n\ndata: [DONE]\n\n`),
+    ]);
+    const server = await rawServer(async (res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(body.subarray(0, 2));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      res.end(body.subarray(2));
+    });
+    const marked = new OpenAiProvider({ name: "raw", baseURL: server.baseURL, timeoutMs: 5_000 });
+    try {
+      expect(await collect(marked)).toEqual([{ type: "delta", text: "after the mark" }]);
+    } finally {
+      await marked.close();
+      await server.close();
+    }
+  });
+
   it("raises an error event sent mid-stream, and a stream that is not JSON", async () => {
     for (const [payload, expected] of [
       [JSON.stringify({ error: { message: "model overloaded" } }), /model overloaded/],
