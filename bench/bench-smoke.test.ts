@@ -33,6 +33,7 @@ describe.skipIf(!inject("servicesAvailable"))("benchmark harness smoke runs", ()
     expect(at40!.time_to_first_token_ms.baseline.count).toBeGreaterThan(0);
     expect(isNumber(at40!.time_to_first_token_ms.difference.p50)).toBe(true);
     expect(isNumber(at40!.time_to_last_byte_ms.difference.p99)).toBe(true);
+    expect(at40!.server_gc_pauses_ms).toBeTypeOf("object");
     expect(result.targets).toHaveLength(3);
   }, 60_000);
 

@@ -18,8 +18,8 @@ import { createPool, runOpenLoop, type OpenLoopResult } from "./lib/open-loop.ts
 import { cpuSeconds } from "./lib/processes.ts";
 import { flags, isMain, RESULTS_DIR, numberList, writeResult } from "./lib/results.ts";
 import { openAiProtocol, promptlabProtocol, type StreamProtocol, type StreamRequest, type StreamTiming } from "./lib/sse-timing.ts";
-import { startStack, upstreamProtocols, type ServerRunOptions, type Stack } from "./lib/stack.ts";
-import { compare, promptlabFirst, summarize, target } from "./lib/stats.ts";
+import { startStack, upstreamProtocols, type RuntimeMetrics, type ServerRunOptions, type Stack } from "./lib/stack.ts";
+import { combinePauses, compare, promptlabFirst, summarize, target } from "./lib/stats.ts";
 
 export interface LatencyOptions extends ServerRunOptions {
   rates: number[];
@@ -100,6 +100,7 @@ export async function runLatencyBench(options: LatencyOptions) {
       let sendLag: number[] = [];
       let skipped = 0;
       const loopDelay: Array<{ p99: number; max: number }> = [];
+      const gcPauses: Array<RuntimeMetrics["gc_pauses_ms"]> = [];
       for (let round = 0; round < options.rounds; round++) {
         const order = promptlabFirst(round) ? all : [...all].reverse();
         const perRound: Record<string, unknown> = { round, first: order[0]!.name };
@@ -109,7 +110,9 @@ export async function runLatencyBench(options: LatencyOptions) {
           const result = await run(side, rate, options.roundSeconds);
           if (side.name === "promptlab") {
             serverCpu += (await cpuSeconds(stack.server.pid)) - cpuBefore;
-            loopDelay.push((await stack.runtime()).event_loop_delay_ms);
+            const runtime = await stack.runtime();
+            loopDelay.push(runtime.event_loop_delay_ms);
+            gcPauses.push(runtime.gc_pauses_ms);
           }
           collected[side.name].push(...result.samples);
           sendLag = sendLag.concat(result.sendLagMs);
@@ -157,6 +160,8 @@ export async function runLatencyBench(options: LatencyOptions) {
           worst_round_p99: Math.max(...loopDelay.map((d) => d.p99)),
           max: Math.max(...loopDelay.map((d) => d.max)),
         },
+        // What the server's collections took from the chats: each pause stalls every chat in flight.
+        server_gc_pauses_ms: combinePauses(gcPauses),
         server_cpu_ms_per_chat: chats > 0 ? Number(((serverCpu * 1000) / chats).toFixed(3)) : null,
         generator_send_lag_ms: summarize(sendLag),
         skipped_by_generator: skipped,

@@ -64,3 +64,19 @@ export function promptlabFirst(round: number): boolean {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type PauseTallies = Record<string, { count: number; total_ms: number; max_ms: number }>;
+
+/** Garbage-collection pauses of several windows (GET /internal/runtime's gc_pauses_ms) as one. */
+export function combinePauses(windows: readonly PauseTallies[]): PauseTallies {
+  const combined: PauseTallies = {};
+  for (const window of windows) {
+    for (const [kind, tally] of Object.entries(window)) {
+      const into = (combined[kind] ??= { count: 0, total_ms: 0, max_ms: 0 });
+      into.count += tally.count;
+      into.total_ms = Math.round((into.total_ms + tally.total_ms) * 100) / 100;
+      into.max_ms = Math.max(into.max_ms, tally.max_ms);
+    }
+  }
+  return combined;
+}
