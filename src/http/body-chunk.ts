@@ -17,6 +17,11 @@ import type { ServerResponse } from "node:http";
  * head is out, it frames the body in chunks, and it owns the socket (a
  * pipelined response waiting its turn has none, and buffers in
  * ServerResponse, so its order is kept by writing through it too).
+ *
+ * The caller must have sent the head with flushHeaders(), as SseStream does:
+ * ServerResponse's headersSent is true from writeHead() on, while the head
+ * still waits for the first body write to carry it, so a piece written
+ * straight to the socket then would go out before it.
  */
 export function writeBodyChunk(res: ServerResponse, text: string): void {
   // An empty chunk is the end of a chunked body; ServerResponse sends nothing for it.

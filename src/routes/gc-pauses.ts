@@ -36,6 +36,16 @@ export class GcPauses {
     this.observer = null;
   }
 
+  /**
+   * Resolves once the pauses of collections that already ran are counted:
+   * Node hands them to the observer a turn of the event loop later, so a
+   * reading right after a forced collection would miss it and the next
+   * window would count it.
+   */
+  async settled(): Promise<void> {
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   read(): Record<string, GcPauseTally> {
     const read: Record<string, GcPauseTally> = {};
     for (const [kind, tally] of this.tallies) read[kind] = { count: tally.count, total_ms: round(tally.total_ms), max_ms: round(tally.max_ms) };

@@ -48,6 +48,8 @@ export function createRuntimeMetricsRoute(deps: AppDeps) {
     }
     const query = new URL(req.url ?? "/", "http://localhost").searchParams;
     const collected = query.get("gc") === "1" && collectGarbage();
+    // Counted in this reading, not the next window's (a ?gc=1&reset=1 reading starts a measurement).
+    await gcPauses.settled();
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
     const body = {
