@@ -76,6 +76,10 @@ interface StreamState {
   error: string | null;
 }
 
+function newStreamState(): StreamState {
+  return { deltas: 0, lastAt: null, late: 0, lateDuringGc: 0, gaps: [], done: false, error: null };
+}
+
 interface GcWindow {
   start: number;
   end: number;
@@ -174,7 +178,7 @@ async function warmUp(stack: Stack, count: number, options: StreamsOptions): Pro
   const pool = new Pool(stack.url, { connections: null, pipelining: 1 });
   const states = await Promise.all(
     Array.from({ length: count }, (_, index) => {
-      const state: StreamState = { deltas: 0, lastAt: null, late: 0, lateDuringGc: 0, gaps: [], done: false, error: null };
+      const state = newStreamState();
       return openStream(pool, stack.url, streamRequest(stack, "promptlab", index), "promptlab", 50, [], () => {}, state);
     }),
   );
@@ -207,7 +211,7 @@ async function runPhase(stack: Stack, kind: "promptlab" | "baseline", n: number,
   for (let index = 0; index < n; ) {
     const due = Math.min(n, Math.floor((performance.now() - started) / intervalMs) + 1);
     for (; index < due; index++) {
-      const state: StreamState = { deltas: 0, lastAt: null, late: 0, lateDuringGc: 0, gaps: [], done: false, error: null };
+      const state = newStreamState();
       live.push(state);
       streams.push(openStream(pool, origin, request(index), kind, options.cadenceMs, gcWindows, onFirst, state));
     }

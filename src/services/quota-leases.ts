@@ -15,16 +15,13 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
-import { windowKey, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
+import { WINDOW_MS, windowKey, windowKeyTtlSeconds, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
 import { storeDeadline } from "./store-deadline.ts";
 
 const LEASE_SPAN_MS = 1_000;
 const LEASE_IDLE_MS = 1_000;
 const MAX_PREFETCH = 128;
 const CLOSE_WAIT_MS = 500;
-const HOUR_MS = 3_600_000;
-/** The key outlives its window by a minute so a slow clock cannot reset it early. */
-const KEY_GRACE_SECONDS = 60;
 
 class QuotaLeasesClosedError extends Error {}
 
@@ -236,7 +233,7 @@ export class QuotaLeases {
     lease.prefetch = ranOutFast ? Math.min(MAX_PREFETCH, Math.max(1, lease.prefetch * 2)) : lease.prefetch >> 1;
     // A total past the limit (a lowered limit, an older instance's counting) leaves nothing to prefetch.
     const want = demand + Math.max(0, Math.min(lease.prefetch, Math.floor((lease.limit - lease.total) / 16)));
-    const ttlSeconds = Math.ceil((lease.windowEndMs - nowMs) / 1000) + KEY_GRACE_SECONDS;
+    const ttlSeconds = windowKeyTtlSeconds(lease.windowEndMs, nowMs);
     lease.asked += want;
     lease.inFlight++;
     const landed = (settle: (landing: Landing) => void) => {
@@ -286,5 +283,5 @@ export class QuotaLeases {
 }
 
 function current(lease: Lease, limit: number, nowMs: number): boolean {
-  return !lease.retired && lease.limit === limit && nowMs < lease.windowEndMs && nowMs >= lease.windowEndMs - HOUR_MS;
+  return !lease.retired && lease.limit === limit && nowMs < lease.windowEndMs && nowMs >= lease.windowEndMs - WINDOW_MS;
 }

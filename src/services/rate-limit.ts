@@ -13,6 +13,9 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
+/** The length of a window: the fixed window's UTC hour, the sliding window's last hour. */
+export const WINDOW_MS = 3_600_000;
+
 export function windowKey(userId: string, now: Date): string {
   const stamp = now.toISOString().slice(0, 13).replace(/[-T]/g, ""); // YYYYMMDDHH
   return `rate_limit:${userId}:${stamp}`;
@@ -23,6 +26,11 @@ export function windowResetAt(now: Date): Date {
   reset.setUTCMinutes(0, 0, 0);
   reset.setUTCHours(reset.getUTCHours() + 1);
   return reset;
+}
+
+/** Seconds a window's counter key lives: the window left, plus a minute so a slow clock cannot reset it early. */
+export function windowKeyTtlSeconds(resetAtMs: number, nowMs: number): number {
+  return Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)) + 60;
 }
 
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
@@ -41,8 +49,7 @@ export async function consumeRateLimit(
 ): Promise<RateLimitDecision> {
   const resetAt = windowResetAt(now);
   const secondsLeft = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
-  // The key outlives its window by a minute so a slow clock cannot reset it early.
-  const count = await store.incrementWithExpiry(windowKey(userId, now), secondsLeft + 60);
+  const count = await store.incrementWithExpiry(windowKey(userId, now), windowKeyTtlSeconds(resetAt.getTime(), now.getTime()));
   return {
     allowed: count <= limit,
     limit,

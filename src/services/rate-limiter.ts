@@ -11,14 +11,13 @@ import { MemoryStore } from "../store/memory-store.ts";
 import type { Store } from "../store/store.ts";
 import { QuotaLeases } from "./quota-leases.ts";
 import { withStoreTimeout } from "./store-deadline.ts";
-import { consumeRateLimit, peekRateLimit, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
+import { consumeRateLimit, peekRateLimit, WINDOW_MS, windowResetAt, type RateLimitDecision } from "./rate-limit.ts";
 
 export type StoreFailurePolicy = "fallback" | "fail_closed";
 export type RateLimitAlgorithm = "fixed_window" | "sliding_window";
 
 const STORE_TIMEOUT_MS = 100;
 const PROBE_INTERVAL_MS = 1_000;
-const HOUR_MS = 3_600_000;
 
 export interface LimitedUser {
   id: string;
@@ -30,9 +29,9 @@ const slidingKey = (userId: string) => `rate_limit_sliding:${userId}`;
 
 async function consumeSlidingWindow(store: Store, userId: string, limit: number, now: Date): Promise<RateLimitDecision> {
   const nowMs = now.getTime();
-  const hit = await store.slidingWindowHit(slidingKey(userId), HOUR_MS, limit, nowMs);
+  const hit = await store.slidingWindowHit(slidingKey(userId), WINDOW_MS, limit, nowMs);
   // The next slot frees when the oldest hit in the window leaves it.
-  const resetAt = new Date((hit.oldestMs ?? nowMs) + HOUR_MS);
+  const resetAt = new Date((hit.oldestMs ?? nowMs) + WINDOW_MS);
   return {
     allowed: hit.allowed,
     limit,
@@ -100,8 +99,8 @@ export class RateLimiter {
     try {
       if (user.rateLimitAlgorithm === "sliding_window") {
         // A limit of 0 never records the hit: a read of the window.
-        const window = await withStoreTimeout(store.slidingWindowHit(slidingKey(user.id), HOUR_MS, 0, now.getTime()), STORE_TIMEOUT_MS);
-        const resetAt = new Date((window.oldestMs ?? now.getTime()) + HOUR_MS);
+        const window = await withStoreTimeout(store.slidingWindowHit(slidingKey(user.id), WINDOW_MS, 0, now.getTime()), STORE_TIMEOUT_MS);
+        const resetAt = new Date((window.oldestMs ?? now.getTime()) + WINDOW_MS);
         return { allowed: window.count < limit, limit, remaining: Math.max(0, limit - window.count), resetAt, retryAfterSeconds: 1 };
       }
       const window = await withStoreTimeout(peekRateLimit(store, user.id, limit, now), STORE_TIMEOUT_MS);
