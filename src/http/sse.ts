@@ -20,14 +20,18 @@ export class SseStream {
     // writes by itself, but flushHeaders() alone would go out on its own.
     res.cork();
     process.nextTick(() => res.uncork());
-    res.writeHead(200, {
-      ...headers,
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      // Tells nginx-style proxies not to buffer the stream.
-      "X-Accel-Buffering": "no",
-    });
+    // Object.assign, not a spread followed by a new key: in Node 20 such a literal
+    // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
+    res.writeHead(
+      200,
+      Object.assign({}, headers, {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache, no-transform",
+        Connection: "keep-alive",
+        // Tells nginx-style proxies not to buffer the stream.
+        "X-Accel-Buffering": "no",
+      }),
+    );
     res.flushHeaders();
     this.heartbeat = new IdleHeartbeat(heartbeatMs, () => this.comment("heartbeat"));
   }

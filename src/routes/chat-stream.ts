@@ -52,7 +52,9 @@ export function createChatRoute(deps: AppDeps) {
         "chat started",
       );
 
-      sse = new SseStream(res, { ...rateLimitHeaders(decision), "x-request-id": traceId });
+      // Object.assign, not a spread followed by a new key: in Node 20 such a literal
+      // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
+      sse = new SseStream(res, Object.assign(rateLimitHeaders(decision), { "x-request-id": traceId }));
       sse.send("meta", {
         conversation_id: prepared.conversationId,
         user_message_id: prepared.userMessageId,

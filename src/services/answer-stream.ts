@@ -6,6 +6,7 @@
 // AbortSignal.timeout, whose WeakRef bookkeeping showed in the CPU profiles
 // and in the heap of every open stream.
 import { onAbort } from "./abort-fanout.ts";
+import { StopController, type StopSignalLike } from "./stop-signal.ts";
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./llm/provider.ts";
 
 /** The reason the provider call sees when the whole-answer deadline passes. */
@@ -41,7 +42,7 @@ export class AnswerStream {
   readonly events: AsyncIterator<CompletionEvent>;
   /** The first event, asked for at once; whoever consumes the answer awaits it. */
   readonly first: Promise<IteratorResult<CompletionEvent>>;
-  private readonly controller = new AbortController();
+  private readonly controller = new StopController();
   private readonly timer: NodeJS.Timeout;
   private callerStop: { reason: unknown } | null = null;
   private deadlinePassed = false;
@@ -61,7 +62,9 @@ export class AnswerStream {
     }, timeoutMs);
     // Signals through the fan-out: the shutdown signal is shared by every open stream.
     this.stopListening = callerStops.map((stop) => (typeof stop === "function" ? stop(this.onCallerAbort) : onAbort(stop, this.onCallerAbort)));
-    this.events = provider.stream({ ...request, signal: this.controller.signal })[Symbol.asyncIterator]();
+    // Object.assign, not a spread followed by a new key: in Node 20 such a literal
+    // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
+    this.events = provider.stream(Object.assign({}, request, { signal: this.controller.signal }))[Symbol.asyncIterator]();
     this.first = this.events.next();
     // Observed by whoever consumes the answer; if preparation fails first, nobody will, and the rejection is expected.
     this.first.catch(() => {});
@@ -77,7 +80,7 @@ export class AnswerStream {
   }
 
   /** Aborted for any reason; a provider may end quietly on abort, so a clean end is checked against it. */
-  get signal(): AbortSignal {
+  get signal(): StopSignalLike {
     return this.controller.signal;
   }
 

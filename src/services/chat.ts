@@ -227,7 +227,9 @@ export async function prepareChat(
   const estimating = deps.tokenCounter.countChat(model, turns);
 
   const conversationId = plan.conversationId ?? randomUUID();
-  const stored = plan.callerTurns.map((turn) => ({ ...turn, id: randomUUID() }));
+  // Object.assign, not a spread followed by a new key: in Node 20 such a literal
+  // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
+  const stored = plan.callerTurns.map((turn) => Object.assign({}, turn, { id: randomUUID() }));
   const userMessageId = stored[stored.length - 1]!.id;
   const title = (plan.callerTurns.find((turn) => turn.role === "user") ?? plan.callerTurns[0])!.content.slice(0, 80);
   // Turns inserted together need distinct times to keep their order; all precede the answer.

@@ -38,6 +38,11 @@ export interface MessageWrite {
   messages: MessageRow[];
 }
 
+/** A write as queued: with the time it was accepted, which rows without their own createdAt get. */
+interface AcceptedWrite extends MessageWrite {
+  acceptedAt: Date;
+}
+
 function charsOf(write: MessageWrite): number {
   let chars = 0;
   for (const row of write.messages) chars += row.content.length;
@@ -45,7 +50,7 @@ function charsOf(write: MessageWrite): number {
 }
 
 export class MessageBatchWriter {
-  private readonly queue: GroupCommit<MessageWrite, void>;
+  private readonly queue: GroupCommit<AcceptedWrite, void>;
   /** For tests and benchmarks: how many transactions wrote how many writes. */
   readonly counters = { batches: 0, writes: 0 };
 
@@ -64,11 +69,11 @@ export class MessageBatchWriter {
   write(write: MessageWrite): Promise<void> {
     // Stamped now, not by the batch's transaction (whose now() every row in it
     // would share), so messages keep the order in which chats asked to store them.
-    const acceptedAt = new Date();
-    return this.queue.submit({
-      ...write,
-      messages: write.messages.map((row) => (row.createdAt ? row : { ...row, createdAt: acceptedAt })),
-    });
+    // The rows are not copied with the time added ({ ...row, createdAt }): in
+    // Node 20 a literal that spreads and then adds a key gets hidden classes
+    // of its own per call, old-generation garbage (docs/BENCHMARKS.md, item
+    // 39), and Object.assign instead turns rows this wide into dictionaries.
+    return this.queue.submit({ conversation: write.conversation, messages: write.messages, acceptedAt: new Date() });
   }
 
   /** Stops taking writes and waits until every accepted one is written. */
@@ -76,7 +81,7 @@ export class MessageBatchWriter {
     return this.queue.close();
   }
 
-  private async commit(batch: PendingWrite<MessageWrite, void>[]): Promise<void> {
+  private async commit(batch: PendingWrite<AcceptedWrite, void>[]): Promise<void> {
     try {
       await this.writeBatch(batch.map((pending) => pending.write));
       for (const pending of batch) pending.resolve();
@@ -92,7 +97,7 @@ export class MessageBatchWriter {
     }
   }
 
-  private async writeBatch(writes: MessageWrite[]): Promise<void> {
+  private async writeBatch(writes: AcceptedWrite[]): Promise<void> {
     const query = { name: MESSAGE_BATCH_STATEMENT_NAME, text: MESSAGE_BATCH_SQL, values: messageBatchValues(writes) };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -186,10 +191,11 @@ function isStalePreparedStatement(error: unknown): boolean {
 }
 
 /** The statement's parameters for a batch: a field a row leaves out is null, which the statement turns into the column's default. */
-function messageBatchValues(writes: readonly MessageWrite[]): unknown[] {
+function messageBatchValues(writes: readonly AcceptedWrite[]): unknown[] {
   const created: Array<{ id: string; userId: string; title: string }> = [];
   const touched: string[] = [];
   const rows: MessageRow[] = [];
+  const acceptedAts: Date[] = [];
   for (const write of writes) {
     if (write.conversation && "create" in write.conversation) created.push(write.conversation.create);
     else if (write.conversation) touched.push(write.conversation.touch);
@@ -198,11 +204,12 @@ function messageBatchValues(writes: readonly MessageWrite[]): unknown[] {
         if (!(field in MESSAGE_COLUMNS)) throw new Error(`message field "${field}" has no column in MESSAGE_COLUMNS`);
       }
       rows.push(row);
+      acceptedAts.push(write.acceptedAt);
     }
   }
   const columns = MESSAGE_FIELDS.map((field) =>
-    rows.map((row) => {
-      const value = row[field];
+    rows.map((row, index) => {
+      const value = field === "createdAt" ? row.createdAt || acceptedAts[index] : row[field];
       if (value === undefined || value === null) return null;
       // A Prisma Decimal goes as its exact text.
       return value instanceof Date || typeof value !== "object" ? value : String(value);

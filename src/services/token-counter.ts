@@ -4,6 +4,7 @@
 // exact table, which this process imports, so they never need the sidecar.
 import type { Logger } from "pino";
 import { Pool } from "undici";
+import { StopController } from "./stop-signal.ts";
 import { batchWithin, GroupCommit, type PendingWrite } from "./group-commit.ts";
 import { priceCall } from "../../sidecar/pricing.ts";
 import { countChatTokens, type ChatMessage } from "../../sidecar/token-count.ts";
@@ -136,7 +137,7 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
     // signal's timer outlives the call and fires anyway, and firing it (a
     // DOMException per call) was 2% of the server's busy time at 900 chats/s.
     // undici's own headers/body timeouts tick once a second, too coarse here.
-    const controller = new AbortController();
+    const controller = new StopController();
     const timer = setTimeout(() => controller.abort(new SidecarTimeout(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
       const response = await pool!.request({

@@ -79,7 +79,9 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       "gateway chat started",
     );
 
-    const headers = { ...rateLimitHeaders(decision), ...promptlabHeaders(prepared), "x-request-id": traceId };
+    // Object.assign, not a spread followed by a new key: in Node 20 such a literal
+    // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
+    const headers = Object.assign(rateLimitHeaders(decision), promptlabHeaders(prepared), { "x-request-id": traceId });
     const meta = { id: completionId(prepared.assistantMessageId), created, model: prepared.model };
     const finish = async (outcome: ChatOutcome) => {
       await settleChat(deps.tokenBudget, user, outcome, requestLog, "gateway chat finished");

@@ -10,6 +10,7 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import type { Dispatcher } from "undici";
 import type { CompletionEvent } from "./provider.ts";
+import type { StopSignalLike } from "../stop-signal.ts";
 
 /** Enough of an error body to show its message; the rest is dropped. */
 const ERROR_BODY_LIMIT = 8_192;
@@ -109,7 +110,7 @@ export class CompletionCall implements Dispatcher.DispatchHandler, AsyncIterable
   /** The provider said the answer is over; a response that ends without saying so was cut. */
   private answerFinished = false;
 
-  constructor(private readonly signal: AbortSignal) {
+  constructor(private readonly signal: StopSignalLike) {
     this.parser = createParser({
       onEvent: (message) => {
         if (this.failure) return;

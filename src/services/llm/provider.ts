@@ -1,5 +1,7 @@
 // What every LLM provider offers the chat service: a stream of text deltas and,
 // when the provider reports it, exact token usage.
+import type { StopSignalLike } from "../stop-signal.ts";
+
 export interface ChatTurn {
   role: "system" | "user" | "assistant";
   content: string;
@@ -20,7 +22,7 @@ export interface CompletionRequest {
   model: string;
   messages: ChatTurn[];
   parameters: CompletionParameters;
-  signal: AbortSignal;
+  signal: StopSignalLike;
 }
 
 export type CompletionEvent =

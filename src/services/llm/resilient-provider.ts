@@ -1,9 +1,9 @@
 // Wraps the configured providers with the seed's provider-outage plan, using
-// cockatiel's maintained policies: a first-token timeout per attempt, retries
-// with exponential backoff and full jitter (only before the first byte, so a
-// client never sees an answer restart), a circuit breaker per provider that
-// opens after consecutive failures and half-opens after a cooldown, and
-// failover to a secondary provider. It announces which provider and model
+// cockatiel's maintained policies for retries with exponential backoff and
+// full jitter (only before the first byte, so a client never sees an answer
+// restart) and a circuit breaker per provider that opens after consecutive
+// failures and half-opens after a cooldown; a first-token timeout per attempt
+// (a timer of its own, see open()); and failover to a secondary provider. It announces which provider and model
 // actually served the answer with a `served` event.
 import {
   BrokenCircuitError,
@@ -14,8 +14,7 @@ import {
   fullJitterGenerator,
   handleWhen,
   retry,
-  timeout,
-  TimeoutStrategy,
+  TaskCancelledError,
   wrap,
   type CircuitBreakerPolicy,
   type IPolicy,
@@ -74,6 +73,7 @@ interface Guarded {
   route: ProviderRoute;
   breaker: CircuitBreakerPolicy;
   policy: IPolicy;
+  firstTokenTimeoutMs: number;
 }
 
 export class ResilientProvider implements LlmProvider {
@@ -106,9 +106,10 @@ export class ResilientProvider implements LlmProvider {
           maxDelay: settings.backoffMaxMs,
         }),
       });
-      // abortOnReturn off: the attempt's signal must stay live while the rest of the answer streams.
-      const firstToken = timeout(settings.firstTokenTimeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-      return { route, breaker, policy: wrap(retries, breaker, firstToken) };
+      // The first-token timeout is a timer per attempt in open(), not cockatiel's
+      // timeout policy: that derives an AbortController per attempt, and every
+      // Node 20 AbortSignal is old-generation garbage (stop-signal.ts).
+      return { route, breaker, policy: wrap(retries, breaker), firstTokenTimeoutMs: settings.firstTokenTimeoutMs };
     });
   }
 
@@ -122,29 +123,32 @@ export class ResilientProvider implements LlmProvider {
   }
 
   private async open(guarded: Guarded, request: CompletionRequest): Promise<Opened> {
-    return guarded.policy.execute(async ({ signal: firstTokenSignal }) => {
+    return guarded.policy.execute(async () => {
       // The attempt gets the caller's own signal, which stops it for the whole
       // answer. The first-token timeout stops it through its iterator instead
-      // (return() cuts the provider's request), so an open stream holds no
-      // AbortSignal of its own per attempt: one signal and its listener maps
-      // fewer in every open stream's heap, and one fewer created per chat.
+      // (return() cuts the provider's request).
       const iterator = guarded.route.provider
         .stream({ ...request, model: guarded.route.model ?? request.model })
         [Symbol.asyncIterator]();
-      const stopSlowAttempt = () => void iterator.return?.().catch(() => {});
-      firstTokenSignal.addEventListener("abort", stopSlowAttempt, { once: true });
+      const timeoutMs = guarded.firstTokenTimeoutMs;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          // Rejected before the cut, which ends the pending next() quietly.
+          reject(new TaskCancelledError(`Operation timed out after ${timeoutMs}ms`));
+          void iterator.return?.().catch(() => {});
+        }, timeoutMs);
+      });
       try {
-        const first = await iterator.next();
+        const first = await Promise.race([iterator.next(), timedOut]);
         // A provider may end quietly on abort: an end with nothing sent is a failure, not an empty answer.
         request.signal.throwIfAborted();
-        // Only reached after cockatiel has already answered the timeout with TaskCancelledError.
-        if (firstTokenSignal.aborted) throw new Error("the first token came too late");
         return { iterator, first };
       } catch (error) {
         if (request.signal.aborted) throw new CallerAbortedError("caller aborted");
         throw error;
       } finally {
-        firstTokenSignal.removeEventListener("abort", stopSlowAttempt);
+        clearTimeout(timer);
       }
     });
   }
@@ -162,7 +166,7 @@ export class ResilientProvider implements LlmProvider {
           model: guarded.route.model ?? request.model,
           fallback: index > 0,
         };
-        return { ...opened, served };
+        return { iterator: opened.iterator, first: opened.first, served };
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason as Error;
         causes.push(error);

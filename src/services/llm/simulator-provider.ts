@@ -3,6 +3,7 @@
 // whose length and tone follow the system prompt, so a "concise" and a "detailed"
 // variant differ visibly. Every message it serves records provider "simulator".
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./provider.ts";
+import type { StopSignalLike } from "../stop-signal.ts";
 
 const CONCISE = /\b(concise|brief|short|terse|one sentence|succinct)\b/i;
 const DETAILED = /\b(detailed|thorough|in depth|in-depth|comprehensive|step[- ]by[- ]step|elaborate)\b/i;
@@ -56,7 +57,7 @@ function pieces(text: string): string[] {
   return text.match(/\s*\S+/g) ?? [];
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: StopSignalLike): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
