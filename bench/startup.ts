@@ -1,5 +1,5 @@
 // Benchmark 7, start-up: from spawning the start command (`node
-// --max-semi-space-size=64 --import ./scripts/register-typescript.mjs
+// --max-semi-space-size=64 --min-semi-space-size=64 --import ./scripts/register-typescript.mjs
 // src/index.ts`, what `npm start` runs after
 // its client-build check) to the first 200 from GET /health, in the embedded
 // default (no DATABASE_URL, no REDIS_URL, no LLM: embedded PostgreSQL in a

@@ -32,4 +32,20 @@ describe("the server's node flags", () => {
     expect(await newSpaceMb([])).toBeLessThanOrEqual(32);
     expect(await newSpaceMb(SERVER_NODE_FLAGS)).toBeGreaterThan(32);
   });
+
+  it("keep the young generation at full size while little survives", async () => {
+    // Garbage that dies young, as a chat's does: V8 would start the new space
+    // small and never grow it, scavenging many times more often.
+    const churn = `
+      const v8 = require("node:v8");
+      let smallest = Infinity;
+      for (let i = 0; i < 3e6; i++) {
+        const garbage = { i, list: [i] };
+        if (i % 10000 === 0) smallest = Math.min(smallest, v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size);
+      }
+      console.log(smallest);`;
+    const smallestMb = async (flags: readonly string[]) => Number((await run(process.execPath, [...flags, "-e", churn])).stdout) / 2 ** 20;
+    expect(await smallestMb(["--max-semi-space-size=64"])).toBeLessThan(16);
+    expect(await smallestMb(SERVER_NODE_FLAGS)).toBeGreaterThanOrEqual(64);
+  });
 });
