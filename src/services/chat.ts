@@ -83,7 +83,9 @@ export interface ChatDeps {
 const FALLBACK_SYSTEM_PROMPT = "You are a helpful assistant.";
 
 function capOutputTokens(parameters: CompletionParameters, cap: number): CompletionParameters {
-  return { ...parameters, maxTokens: Math.min(parameters.maxTokens ?? cap, cap) };
+  // Object.assign, not a spread followed by a new key: in Node 20 such a literal
+  // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
+  return Object.assign({}, parameters, { maxTokens: Math.min(parameters.maxTokens ?? cap, cap) });
 }
 
 export interface PreparedChat {
@@ -216,7 +218,7 @@ export async function prepareChat(
         experiment?.systemMessagePolicy ?? DEFAULT_SYSTEM_MESSAGE_POLICY,
       )
     : [{ role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT }, ...history, ...plan.callerTurns];
-  const parameters = capOutputTokens({ ...plan.parameters, ...parametersFromJson(version?.parameters) }, deps.maxOutputTokens);
+  const parameters = capOutputTokens(Object.assign({}, plan.parameters, parametersFromJson(version?.parameters)), deps.maxOutputTokens);
   // Started before the estimate and the write below, so its round trip overlaps
   // theirs instead of following them: with a real model, whose first token takes
   // hundreds of milliseconds, that hides both.

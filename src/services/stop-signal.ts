@@ -19,6 +19,9 @@ export interface StopSignalLike {
   removeEventListener(type: "abort", listener: () => void): void;
 }
 
+/** Only StopController aborts a StopSignal: a holder of the signal alone cannot, as with AbortSignal. */
+const abortSignal = Symbol("abort");
+
 export class StopSignal extends EventTarget implements StopSignalLike {
   #aborted = false;
   #reason: unknown = undefined;
@@ -36,11 +39,11 @@ export class StopSignal extends EventTarget implements StopSignalLike {
   }
 
   /** Aborts once; later calls keep the first reason, as AbortController does. */
-  static abort(signal: StopSignal, reason: unknown): void {
-    if (signal.#aborted) return;
-    signal.#aborted = true;
-    signal.#reason = reason;
-    signal.dispatchEvent(new Event("abort"));
+  [abortSignal](reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.dispatchEvent(new Event("abort"));
   }
 }
 
@@ -48,6 +51,6 @@ export class StopController {
   readonly signal = new StopSignal();
 
   abort(reason: unknown = new DOMException("This operation was aborted", "AbortError")): void {
-    StopSignal.abort(this.signal, reason);
+    this.signal[abortSignal](reason);
   }
 }

@@ -1,6 +1,7 @@
 // The production OpenAI provider against fake upstreams, wrapped in the
 // resilience policies: retry before the first byte, failover, circuit breaker,
 // first-token timeout.
+import { TaskCancelledError } from "cockatiel";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../logger.ts";
 import { startFakeUpstream, type FakeUpstream } from "../../testing/fake-openai-upstream.ts";
@@ -61,6 +62,22 @@ describe("ResilientProvider", () => {
     const events = await collect(make({ maxAttempts: 1, firstTokenTimeoutMs: 100 }));
     expect(Date.now() - started).toBeLessThan(900);
     expect(events[0]).toMatchObject({ provider: "secondary", fallback: true });
+    expect(await primary.requests[0]!.aborted).toBe(true);
+  });
+
+  it("cuts every attempt whose first token is too slow, retries, then fails over", async () => {
+    primary.reset({ delayBeforeFirstMs: 1_000 });
+    const events = await collect(make({ maxAttempts: 2, firstTokenTimeoutMs: 100 }));
+    expect(primary.requests).toHaveLength(2);
+    expect(await Promise.all(primary.requests.map((request) => request.aborted))).toEqual([true, true]);
+    expect(events[0]).toMatchObject({ provider: "secondary", fallback: true });
+  });
+
+  it("fails a first token that never comes with a TaskCancelledError (the chat's first_token_timeout), not an empty answer", async () => {
+    primary.reset({ delayBeforeFirstMs: 1_000 });
+    const failure = await collect(make({ maxAttempts: 1, firstTokenTimeoutMs: 100 }, false)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AllProvidersFailedError);
+    expect((failure as AllProvidersFailedError).causes.at(-1)).toBeInstanceOf(TaskCancelledError);
     expect(await primary.requests[0]!.aborted).toBe(true);
   });
 
