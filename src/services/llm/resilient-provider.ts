@@ -3,8 +3,9 @@
 // full jitter (only before the first byte, so a client never sees an answer
 // restart) and a circuit breaker per provider that opens after consecutive
 // failures and half-opens after a cooldown; a first-token timeout per attempt
-// (a timer of its own, see open()); and failover to a secondary provider. It announces which provider and model
-// actually served the answer with a `served` event.
+// (a timer of its own, see open()); and failover to a secondary provider. It
+// announces which provider and model actually served the answer with a
+// `served` event.
 import {
   BrokenCircuitError,
   circuitBreaker,
