@@ -2,6 +2,7 @@
 import type { ServerResponse } from "node:http";
 import { errorBody, toAppError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { extended } from "../extended.ts";
 
 export function sendJson(
   res: ServerResponse,
@@ -10,11 +11,9 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const payload = JSON.stringify(body);
-  // Object.assign, not a spread followed by new keys: in Node 20 such a literal
-  // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
   res.writeHead(
     status,
-    Object.assign({}, headers, {
+    extended(headers, {
       "Content-Type": "application/json; charset=utf-8",
       "Content-Length": Buffer.byteLength(payload),
     }),

@@ -3,6 +3,7 @@
 import type { ServerResponse } from "node:http";
 import { writeBodyChunk } from "./body-chunk.ts";
 import { IdleHeartbeat } from "./idle-heartbeat.ts";
+import { extended } from "../extended.ts";
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -20,11 +21,9 @@ export class SseStream {
     // writes by itself, but flushHeaders() alone would go out on its own.
     res.cork();
     process.nextTick(() => res.uncork());
-    // Object.assign, not a spread followed by a new key: in Node 20 such a literal
-    // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
     res.writeHead(
       200,
-      Object.assign({}, headers, {
+      extended(headers, {
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": "no-cache, no-transform",
         Connection: "keep-alive",

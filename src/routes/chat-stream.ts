@@ -18,6 +18,7 @@ import { settleChat } from "../services/chat-settlement.ts";
 import { assertAllowed, rateLimitHeaders } from "../services/rate-limit.ts";
 import { apiKeyFrom } from "./api-key-header.ts";
 import { clientHangUp } from "./client-hang-up.ts";
+import { extended } from "../extended.ts";
 
 export function createChatRoute(deps: AppDeps) {
   const inputSchema = chatInputSchema(deps.config.MAX_MESSAGE_CHARS);
@@ -52,9 +53,7 @@ export function createChatRoute(deps: AppDeps) {
         "chat started",
       );
 
-      // Object.assign, not a spread followed by a new key: in Node 20 such a literal
-      // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
-      sse = new SseStream(res, Object.assign(rateLimitHeaders(decision), { "x-request-id": traceId }));
+      sse = new SseStream(res, extended(rateLimitHeaders(decision), { "x-request-id": traceId }));
       sse.send("meta", {
         conversation_id: prepared.conversationId,
         user_message_id: prepared.userMessageId,

@@ -8,6 +8,7 @@
 import { onAbort } from "./abort-fanout.ts";
 import { StopController, type StopSignalLike } from "./stop-signal.ts";
 import type { CompletionEvent, CompletionRequest, LlmProvider } from "./llm/provider.ts";
+import { extended } from "../extended.ts";
 
 /** The reason the provider call sees when the whole-answer deadline passes. */
 export class StreamDeadlineError extends Error {
@@ -62,9 +63,7 @@ export class AnswerStream {
     }, timeoutMs);
     // Signals through the fan-out: the shutdown signal is shared by every open stream.
     this.stopListening = callerStops.map((stop) => (typeof stop === "function" ? stop(this.onCallerAbort) : onAbort(stop, this.onCallerAbort)));
-    // Object.assign, not a spread followed by a new key: in Node 20 such a literal
-    // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
-    this.events = provider.stream(Object.assign({}, request, { signal: this.controller.signal }))[Symbol.asyncIterator]();
+    this.events = provider.stream(extended(request, { signal: this.controller.signal }))[Symbol.asyncIterator]();
     this.first = this.events.next();
     // Observed by whoever consumes the answer; if preparation fails first, nobody will, and the rejection is expected.
     this.first.catch(() => {});

@@ -23,6 +23,7 @@ import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
 import type { TokenCounter } from "./token-counter.ts";
+import { extended } from "../extended.ts";
 
 export function chatInputSchema(maxMessageChars: number) {
   return z.strictObject({
@@ -83,9 +84,7 @@ export interface ChatDeps {
 const FALLBACK_SYSTEM_PROMPT = "You are a helpful assistant.";
 
 function capOutputTokens(parameters: CompletionParameters, cap: number): CompletionParameters {
-  // Object.assign, not a spread followed by a new key: in Node 20 such a literal
-  // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
-  return Object.assign({}, parameters, { maxTokens: Math.min(parameters.maxTokens ?? cap, cap) });
+  return extended(parameters, { maxTokens: Math.min(parameters.maxTokens ?? cap, cap) });
 }
 
 export interface PreparedChat {
@@ -218,7 +217,7 @@ export async function prepareChat(
         experiment?.systemMessagePolicy ?? DEFAULT_SYSTEM_MESSAGE_POLICY,
       )
     : [{ role: "system", content: version?.systemPrompt ?? FALLBACK_SYSTEM_PROMPT }, ...history, ...plan.callerTurns];
-  const parameters = capOutputTokens(Object.assign({}, plan.parameters, parametersFromJson(version?.parameters)), deps.maxOutputTokens);
+  const parameters = capOutputTokens(extended(plan.parameters, parametersFromJson(version?.parameters)), deps.maxOutputTokens);
   // Started before the estimate and the write below, so its round trip overlaps
   // theirs instead of following them: with a real model, whose first token takes
   // hundreds of milliseconds, that hides both.
@@ -229,9 +228,7 @@ export async function prepareChat(
   const estimating = deps.tokenCounter.countChat(model, turns);
 
   const conversationId = plan.conversationId ?? randomUUID();
-  // Object.assign, not a spread followed by a new key: in Node 20 such a literal
-  // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
-  const stored = plan.callerTurns.map((turn) => Object.assign({}, turn, { id: randomUUID() }));
+  const stored = plan.callerTurns.map((turn) => extended(turn, { id: randomUUID() }));
   const userMessageId = stored[stored.length - 1]!.id;
   const title = (plan.callerTurns.find((turn) => turn.role === "user") ?? plan.callerTurns[0])!.content.slice(0, 80);
   // Turns inserted together need distinct times to keep their order; all precede the answer.

@@ -3,30 +3,16 @@
 // old-generation garbage. V8's own %HaveSameMap says so, in a child process
 // started with --allow-natives-syntax; the same check on AbortSignal shows
 // what the test would catch.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { TYPESCRIPT_IMPORT } from "../typescript-loader.ts";
+import { madeWithSameHiddenClass } from "../testing/hidden-class.ts";
 import { StopController } from "./stop-signal.ts";
 
-const run = promisify(execFile);
-
-async function sameHiddenClass(make: string): Promise<boolean> {
-  const script = `
-    import { StopController } from "./src/services/stop-signal.ts";
-    const make = () => ${make};
-    const a = make(), b = make();
-    console.log(%HaveSameMap(a, b));`;
-  const { stdout } = await run(process.execPath, ["--allow-natives-syntax", ...TYPESCRIPT_IMPORT, "--input-type=module", "-e", script], {
-    cwd: new URL("../..", import.meta.url),
-  });
-  return stdout.trim() === "true";
-}
+const setup = `import { StopController } from "./src/services/stop-signal.ts";`;
 
 describe("StopSignal", () => {
   it("is made without a hidden class of its own, which Node 20's AbortSignal is not", async () => {
-    expect(await sameHiddenClass("new StopController().signal")).toBe(true);
-    expect(await sameHiddenClass("new AbortController().signal")).toBe(false);
+    expect(await madeWithSameHiddenClass(setup, "new StopController().signal")).toBe(true);
+    expect(await madeWithSameHiddenClass(setup, "new AbortController().signal")).toBe(false);
   });
 
   it("aborts once, with the first reason, telling its listeners", () => {

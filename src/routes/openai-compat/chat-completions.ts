@@ -34,6 +34,7 @@ import {
   usageChunk,
   usageOf,
 } from "./response-shape.ts";
+import { extended } from "../../extended.ts";
 
 export function createChatCompletionsRoute(deps: AppDeps) {
   const schema = chatCompletionRequestSchema(deps.config.MAX_MESSAGE_CHARS);
@@ -79,9 +80,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       "gateway chat started",
     );
 
-    // Object.assign, not a spread followed by a new key: in Node 20 such a literal
-    // gets hidden classes of its own per call, old-generation garbage (docs/BENCHMARKS.md, item 39).
-    const headers = Object.assign(rateLimitHeaders(decision), promptlabHeaders(prepared), { "x-request-id": traceId });
+    const headers = extended(rateLimitHeaders(decision), promptlabHeaders(prepared), { "x-request-id": traceId });
     const meta = { id: completionId(prepared.assistantMessageId), created, model: prepared.model };
     const finish = async (outcome: ChatOutcome) => {
       await settleChat(deps.tokenBudget, user, outcome, requestLog, "gateway chat finished");
