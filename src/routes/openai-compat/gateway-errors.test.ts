@@ -91,6 +91,11 @@ describe.skipIf(!inject("servicesAvailable"))("gateway errors through the OpenAI
   });
 
   it("raises RateLimitError with Retry-After, and the SDK does not burn the window on retries", async () => {
+    // The window is the clock hour: a test that straddled its end would see the
+    // second call allowed (it did, once, at 17:00), so one that would start in
+    // the hour's last 15 s waits for the next hour.
+    const untilNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (untilNextHour < 15_000) await new Promise((resolve) => setTimeout(resolve, untilNextHour + 100));
     const limited = await createUserWithKey(app.runtime.deps.db, { rateLimitPerHour: 1 });
     // Default retry settings, as an application would have them.
     let attempts = 0;
