@@ -74,12 +74,13 @@ interface Guarded {
   route: ProviderRoute;
   breaker: CircuitBreakerPolicy;
   policy: IPolicy;
-  firstTokenTimeoutMs: number;
 }
 
 export class ResilientProvider implements LlmProvider {
   readonly name: string;
   private readonly routes: Guarded[];
+  /** Per attempt, the same for every provider. */
+  private readonly firstTokenTimeoutMs: number;
 
   constructor(
     routes: ProviderRoute[],
@@ -89,6 +90,7 @@ export class ResilientProvider implements LlmProvider {
     const settings = { ...DEFAULT_RESILIENCE, ...options };
     if (routes.length === 0) throw new Error("at least one provider is required");
     this.name = routes[0]!.provider.name;
+    this.firstTokenTimeoutMs = settings.firstTokenTimeoutMs;
     this.routes = routes.map((route) => {
       // A caller hang-up or an already-open breaker is not the provider failing again.
       const failure = handleWhen((error) => !(error instanceof BrokenCircuitError) && !(error instanceof CallerAbortedError));
@@ -110,7 +112,7 @@ export class ResilientProvider implements LlmProvider {
       // The first-token timeout is a timer per attempt in open(), not cockatiel's
       // timeout policy: that derives an AbortController per attempt, and every
       // Node 20 AbortSignal is old-generation garbage (stop-signal.ts).
-      return { route, breaker, policy: wrap(retries, breaker), firstTokenTimeoutMs: settings.firstTokenTimeoutMs };
+      return { route, breaker, policy: wrap(retries, breaker) };
     });
   }
 
@@ -131,7 +133,7 @@ export class ResilientProvider implements LlmProvider {
       const iterator = guarded.route.provider
         .stream({ ...request, model: guarded.route.model ?? request.model })
         [Symbol.asyncIterator]();
-      const timeoutMs = guarded.firstTokenTimeoutMs;
+      const timeoutMs = this.firstTokenTimeoutMs;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
