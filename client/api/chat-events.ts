@@ -13,6 +13,10 @@ export interface MetaEvent {
   provider: string;
   model: string;
   trace_id: string;
+}
+
+/** The prompt's input tokens, estimated before the answer; sent when the sidecar answers, always before `done`. */
+export interface EstimateEvent {
   pre_estimated_tokens: number;
   estimate_source: "sidecar" | "fallback";
 }

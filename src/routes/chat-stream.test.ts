@@ -22,7 +22,7 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
   });
   beforeEach(() => app.upstream.reset());
 
-  it("streams meta, several deltas and done, and stores every metadata field", async () => {
+  it("streams meta, the estimate, several deltas and done, and stores every metadata field", async () => {
     const response = await postJson(`${app.url}/chat`, { message: "Tell me about transformers" }, { ...auth, "x-request-id": "trace-e2e-1" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/event-stream");
@@ -30,9 +30,14 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
     expect(response.headers.get("x-ratelimit-limit")).toBe("100");
     const events = await readSse(response);
 
-    expect(events.map((e) => e.event)).toEqual(["meta", "delta", "delta", "delta", "delta", "delta", "done"]);
-    expect(events.map((e) => e.id)).toEqual(["0", "1", "2", "3", "4", "5", "6"]);
+    // The estimate comes when the sidecar answers, which may be after a delta or two; always before done.
+    const names = events.map((e) => e.event);
+    expect(names.filter((name) => name !== "estimate")).toEqual(["meta", "delta", "delta", "delta", "delta", "delta", "done"]);
+    expect(names.indexOf("estimate")).toBeGreaterThan(0);
+    expect(names.indexOf("estimate")).toBeLessThan(names.indexOf("done"));
+    expect(events.map((e) => e.id)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7"]);
     const meta = only(events, "meta");
+    const estimate = only(events, "estimate");
     const done = only(events, "done");
     const text = eventsNamed(events, "delta").map((e) => e.data.text).join("");
     expect(text).toBe("Hello part1 part2 part3 part4");
@@ -51,11 +56,12 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
       prompt_version: 1,
       config_version: 1,
       trace_id: "trace-e2e-1",
-      estimate_source: "sidecar",
       provider: "openai",
       model: "gpt-4o-mini",
     });
-    expect(meta.pre_estimated_tokens).toBeGreaterThan(10);
+    expect(meta).not.toHaveProperty("pre_estimated_tokens");
+    expect(estimate.estimate_source).toBe("sidecar");
+    expect(estimate.pre_estimated_tokens).toBeGreaterThan(10);
 
     // The upstream got the variant's system prompt, model and parameters, and was asked for usage.
     const sent = app.upstream.requests[0]!.body;
@@ -78,7 +84,7 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
       fallback: false,
       tokensIn: 21,
       tokensOut: 5,
-      preEstimatedTokens: meta.pre_estimated_tokens,
+      preEstimatedTokens: estimate.pre_estimated_tokens,
       estimateSource: "sidecar",
       experimentKey: "system_prompt_style",
       variant: expectedVariant,
@@ -126,7 +132,7 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
     const events = await readSse(await postJson(`${app.url}/chat`, { message: "no usage please" }, auth));
     const done = only(events, "done");
     expect(done.usage_source).toBe("tokenizer");
-    expect(done.tokens_in).toBe(only(events, "meta").pre_estimated_tokens);
+    expect(done.tokens_in).toBe(only(events, "estimate").pre_estimated_tokens);
     // "Hello part1 part2 part3 part4" in o200k_base: Hello, ' part', '1', ' part', '2', ...
     expect(done.tokens_out).toBe(9);
   });
@@ -174,8 +180,9 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
       await local.stopSidecar();
       const events = await readSse(await postJson(`${local.url}/chat`, { message: "sidecar is gone" }, auth));
       const meta = only(events, "meta");
-      expect(meta.estimate_source).toBe("fallback");
-      expect(meta.pre_estimated_tokens).toBeGreaterThan(0);
+      const estimate = only(events, "estimate");
+      expect(estimate.estimate_source).toBe("fallback");
+      expect(estimate.pre_estimated_tokens).toBeGreaterThan(0);
       expect(only(events, "done").status).toBe("complete");
       const stored = await local.runtime.deps.db.message.findUniqueOrThrow({ where: { id: meta.message_id as string } });
       expect(stored.estimateSource).toBe("fallback");

@@ -4,8 +4,9 @@
 // caller's turn could not be stored: then nothing is, and the error event names
 // no message.
 //
-// Events: meta (ids, experiment, variant, prompt version, trace id, estimate),
-// delta (text), done (tokens, latency, time to first token, cost), error.
+// Events: meta (ids, experiment, variant, prompt version, trace id), estimate
+// (input tokens, sent when the sidecar answers, before done), delta (text),
+// done (tokens, latency, time to first token, cost), error.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { chatDeps, type AppDeps } from "../deps.ts";
@@ -40,19 +41,6 @@ export function createChatRoute(deps: AppDeps) {
       const services = chatDeps(deps, requestLog);
       // A client hang-up or the end of the shutdown grace period stops the answer, which starts inside prepareChat.
       const prepared = await prepareChat(services, user, input, traceId, [clientHangUp(res), deps.lifecycle.stopSignal]);
-      requestLog.info(
-        {
-          pre_estimated_tokens: prepared.preEstimatedTokens,
-          estimate_source: prepared.estimateSource,
-          experiment: prepared.experiment?.key,
-          variant: prepared.experiment?.variant,
-          prompt_version_id: prepared.experiment?.promptVersionId,
-          provider: deps.provider.name,
-          model: prepared.model,
-        },
-        "chat started",
-      );
-
       sse = new SseStream(res, extended(rateLimitHeaders(decision), { "x-request-id": traceId }));
       sse.send("meta", {
         conversation_id: prepared.conversationId,
@@ -66,11 +54,27 @@ export function createChatRoute(deps: AppDeps) {
         provider: deps.provider.name,
         model: prepared.model,
         trace_id: traceId,
-        pre_estimated_tokens: prepared.preEstimatedTokens,
-        estimate_source: prepared.estimateSource,
       });
 
       const stream = sse;
+      // The estimate goes out when the sidecar answers, not before the first
+      // token: usually between the meta and the first delta, always before
+      // `done`, since runChat waits for the same promise after this callback.
+      void prepared.estimate.then((estimate) => {
+        requestLog.info(
+          {
+            pre_estimated_tokens: estimate.tokens,
+            estimate_source: estimate.source,
+            experiment: prepared.experiment?.key,
+            variant: prepared.experiment?.variant,
+            prompt_version_id: prepared.experiment?.promptVersionId,
+            provider: deps.provider.name,
+            model: prepared.model,
+          },
+          "chat started",
+        );
+        if (stream.open) stream.send("estimate", { pre_estimated_tokens: estimate.tokens, estimate_source: estimate.source });
+      });
       // Tracked until the last event is written, so a shutdown never cuts a finished answer's tail.
       await deps.lifecycle.track(async () => {
         const outcome = await runChat(services, prepared, startedAt, (text) => stream.send("delta", { text }));

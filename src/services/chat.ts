@@ -22,7 +22,7 @@ import { AnswerText } from "./answer-text.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
-import type { TokenCounter } from "./token-counter.ts";
+import { estimateChatTokens, type TokenCountResult, type TokenCounter } from "./token-counter.ts";
 import { extended } from "../extended.ts";
 
 export function chatInputSchema(maxMessageChars: number) {
@@ -100,8 +100,13 @@ export interface PreparedChat {
   model: string;
   parameters: CompletionParameters;
   turns: ChatTurn[];
-  preEstimatedTokens: number;
-  estimateSource: "sidecar" | "fallback";
+  /**
+   * The input-token estimate, still on its way: the first token does not wait
+   * for it. Never rejects (the counter falls back to a local estimate), and
+   * runChat awaits it before it returns, so a caller that reports it from
+   * `.then` does so before the outcome.
+   */
+  estimate: Promise<TokenCountResult>;
   /** The provider's answer, requested while the turns were stored and counted. */
   answer: AnswerStream;
   /** Settles once the caller's turns are committed: null, or the error that kept them out (never rejects). */
@@ -178,9 +183,9 @@ function planOf(input: ChatInput | TranscriptChatInput, user: AuthUser, defaultE
 }
 
 /**
- * Everything before the first token: history, assignment, the prompt and the
- * estimate, with the provider call and the write of the caller's turns already
- * started. It returns once the turns are stored or the provider's first event
+ * Everything before the first token: history, assignment and the prompt, with
+ * the provider call, the token estimate and the write of the caller's turns
+ * already started. It returns once the turns are stored or the provider's first event
  * is ready, whichever comes first, so a quick model does not wait for the
  * database's commit (the benchmarks measured that wait as the longest leg
  * before the first token). A write that fails before
@@ -224,8 +229,13 @@ export async function prepareChat(
   const answer = new AnswerStream(deps.provider, { model, messages: turns, parameters }, callerStops, deps.streamTimeoutMs);
   // Estimated once the prompt is built, so the figure covers the system prompt
   // and history too: that is what the provider will bill. The sidecar call, the
-  // write below and the provider call are independent round trips, so they overlap.
-  const estimating = deps.tokenCounter.countChat(model, turns);
+  // write below and the provider call are independent round trips, so they
+  // overlap, and nothing before the first token waits for the estimate: it is
+  // reported on its own (an `estimate` event, a log line) and stored with the answer.
+  const estimate = deps.tokenCounter.countChat(model, turns).catch((error: unknown): TokenCountResult => {
+    deps.log.warn({ err: error }, "token estimate failed; using the local estimate");
+    return { tokens: estimateChatTokens(turns), source: "fallback" };
+  });
 
   const conversationId = plan.conversationId ?? randomUUID();
   const stored = plan.callerTurns.map((turn) => extended(turn, { id: randomUUID() }));
@@ -258,13 +268,6 @@ export async function prepareChat(
       return error ?? new Error("the turns could not be stored");
     },
   );
-  let estimate: Awaited<typeof estimating>;
-  try {
-    estimate = await estimating;
-  } catch (error) {
-    answer.abandon(error);
-    throw error;
-  }
   // A write that failed before the provider answered is this request's error (the answer is already abandoned).
   const failure = await Promise.race([turnsStored, answer.first.then(NOTHING_FAILED, NOTHING_FAILED)]);
   if (failure !== null) throw failure;
@@ -288,8 +291,7 @@ export async function prepareChat(
     model,
     parameters,
     turns,
-    preEstimatedTokens: estimate.tokens,
-    estimateSource: estimate.source,
+    estimate,
     answer,
     turnsStored,
   };
@@ -394,6 +396,7 @@ export async function runChat(
   // The answer is stored only beside the turns it answers: if they could not be
   // stored, the answer was stopped when that happened (or is over anyway) and is dropped.
   const turnsFailure = await prepared.turnsStored;
+  const estimate = await prepared.estimate;
   if (turnsFailure !== null) {
     status = "error";
     error = turnsNotStored(turnsFailure);
@@ -402,7 +405,7 @@ export async function runChat(
 
   const latencyMs = Math.round(performance.now() - startedAt);
   const content = answerText.toString();
-  const tokensIn = usage?.tokensIn ?? prepared.preEstimatedTokens;
+  const tokensIn = usage?.tokensIn ?? estimate.tokens;
   const tokensOut = usage?.tokensOut ?? (content ? (await deps.tokenCounter.countText(served.model, content)).tokens : 0);
   const { costUsd } = await deps.tokenCounter.price(served.model, tokensIn, tokensOut);
 
@@ -420,8 +423,8 @@ export async function runChat(
           fallback: served.fallback,
           tokensIn,
           tokensOut,
-          preEstimatedTokens: prepared.preEstimatedTokens,
-          estimateSource: prepared.estimateSource,
+          preEstimatedTokens: estimate.tokens,
+          estimateSource: estimate.source,
           latencyMs,
           timeToFirstTokenMs,
           costUsd,

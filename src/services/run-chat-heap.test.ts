@@ -65,8 +65,7 @@ describe("runChat while it waits for the provider's next event", () => {
       assignmentUnit: "u",
       experiment: null,
       model: "m",
-      preEstimatedTokens: 1,
-      estimateSource: "fallback",
+      estimate: Promise.resolve({ tokens: 1, source: "fallback" }),
       answer,
       turnsStored: Promise.resolve(null),
     } as unknown as PreparedChat;

@@ -66,18 +66,21 @@ export function createChatCompletionsRoute(deps: AppDeps) {
       // A client hang-up stops the answer, which starts inside prepareChat.
       [clientHangUp(res)],
     );
-    requestLog.info(
-      {
-        pre_estimated_tokens: prepared.preEstimatedTokens,
-        estimate_source: prepared.estimateSource,
-        experiment: prepared.experiment?.key,
-        variant: prepared.experiment?.variant,
-        prompt_version_id: prepared.experiment?.promptVersionId,
-        model: prepared.model,
-        stream: request.stream,
-        turns: request.turns.length,
-      },
-      "gateway chat started",
+    // Logged when the sidecar answers: the first chunk does not wait for the estimate.
+    void prepared.estimate.then((estimate) =>
+      requestLog.info(
+        {
+          pre_estimated_tokens: estimate.tokens,
+          estimate_source: estimate.source,
+          experiment: prepared.experiment?.key,
+          variant: prepared.experiment?.variant,
+          prompt_version_id: prepared.experiment?.promptVersionId,
+          model: prepared.model,
+          stream: request.stream,
+          turns: request.turns.length,
+        },
+        "gateway chat started",
+      ),
     );
 
     const headers = extended(rateLimitHeaders(decision), promptlabHeaders(prepared), { "x-request-id": traceId });
