@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
@@ -42,6 +43,91 @@ describe("SseStream", () => {
     server.close();
     expect(text.match(/^event: delta$/gm)).toHaveLength(30);
     expect(text).not.toContain(": heartbeat");
+  });
+});
+
+/** The raw bytes of one GET, each socket read with its arrival time. */
+async function rawReads(handler: http.RequestListener): Promise<{ at: number; text: string }[]> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const reads: { at: number; text: string }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1", () => {
+      socket.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    });
+    socket.on("data", (chunk: Buffer) => {
+      reads.push({ at: performance.now(), text: chunk.toString() });
+      // The last chunk of the body: SseStream asks for keep-alive, so the server would not close.
+      if (reads.map((read) => read.text).join("").endsWith("\r\n0\r\n\r\n")) {
+        socket.destroy();
+        resolve();
+      }
+    });
+    socket.on("error", reject);
+  });
+  server.close();
+  return reads;
+}
+
+describe("SseStream.sendWithNext", () => {
+  it("holds the event until the next one and sends both in one chunk, in order", async () => {
+    let heldAt = 0;
+    const reads = await rawReads((_req, res) => {
+      const sse = new SseStream(res);
+      sse.send("meta", { a: 1 });
+      setTimeout(() => {
+        heldAt = performance.now();
+        sse.sendWithNext("estimate", { tokens: 7 });
+        setTimeout(() => {
+          sse.send("delta", { text: "hi" });
+          sse.end();
+        }, 150);
+      }, 20);
+    });
+    const both = 'id: 1\nevent: estimate\ndata: {"tokens":7}\n\nid: 2\nevent: delta\ndata: {"text":"hi"}\n\n';
+    const withEstimate = reads.find((read) => read.text.includes("event: estimate"))!;
+    // One HTTP chunk: its size line counts both frames.
+    expect(withEstimate.text).toContain(`${Buffer.byteLength(both).toString(16)}\r\n${both}\r\n`);
+    expect(withEstimate.at - heldAt).toBeGreaterThanOrEqual(140);
+  });
+
+  it("lets a held event go at the end of the stream, or instead of a heartbeat", async () => {
+    const atEnd = await rawReads((_req, res) => {
+      const sse = new SseStream(res);
+      sse.sendWithNext("estimate", { tokens: 1 });
+      setTimeout(() => sse.end(), 20);
+    });
+    expect(atEnd.map((read) => read.text).join("")).toContain('id: 0\nevent: estimate\ndata: {"tokens":1}\n\n');
+
+    let heldAt = 0;
+    const idle = await rawReads((_req, res) => {
+      const sse = new SseStream(res, {}, 60);
+      setTimeout(() => {
+        heldAt = performance.now();
+        sse.sendWithNext("estimate", { tokens: 2 });
+      }, 10);
+      setTimeout(() => sse.end(), 400);
+    });
+    const text = idle.map((read) => read.text).join("");
+    expect(text).toContain('id: 0\nevent: estimate\ndata: {"tokens":2}\n\n');
+    const sentAt = idle.find((read) => read.text.includes("event: estimate"))!.at;
+    // At the first heartbeat (every 60 ms here), and in its place.
+    expect(sentAt - heldAt).toBeLessThan(200);
+    const firstHeartbeat = text.indexOf(": heartbeat");
+    if (firstHeartbeat !== -1) expect(text.indexOf("event: estimate")).toBeLessThan(firstHeartbeat);
+  });
+
+  it("sends an earlier held event at once when another is held", async () => {
+    const reads = await rawReads((_req, res) => {
+      const sse = new SseStream(res);
+      sse.sendWithNext("first", { n: 1 });
+      sse.sendWithNext("second", { n: 2 });
+      sse.send("third", { n: 3 });
+      sse.end();
+    });
+    const text = reads.map((read) => read.text).join("");
+    expect([...text.matchAll(/^event: (\w+)$/gm)].map((match) => match[1])).toEqual(["first", "second", "third"]);
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((match) => match[1])).toEqual(["0", "1", "2"]);
   });
 });
 

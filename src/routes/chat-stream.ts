@@ -5,7 +5,7 @@
 // no message.
 //
 // Events: meta (ids, experiment, variant, prompt version, trace id), estimate
-// (input tokens, sent when the sidecar answers, before done), delta (text),
+// (input tokens, with the first event after the sidecar answers), delta (text),
 // done (tokens, latency, time to first token, cost), error.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -57,9 +57,10 @@ export function createChatRoute(deps: AppDeps) {
       });
 
       const stream = sse;
-      // The estimate goes out when the sidecar answers, not before the first
-      // token: usually between the meta and the first delta, always before
-      // `done`, since runChat waits for the same promise after this callback.
+      // The estimate goes out with the first event after the sidecar answers
+      // (a delta, or at the latest done: runChat waits for the same promise
+      // after this callback), so it neither holds up the first token nor
+      // costs a socket write of its own.
       void prepared.estimate.then((estimate) => {
         requestLog.info(
           {
@@ -73,7 +74,7 @@ export function createChatRoute(deps: AppDeps) {
           },
           "chat started",
         );
-        if (stream.open) stream.send("estimate", { pre_estimated_tokens: estimate.tokens, estimate_source: estimate.source });
+        stream.sendWithNext("estimate", { pre_estimated_tokens: estimate.tokens, estimate_source: estimate.source });
       });
       // Tracked until the last event is written, so a shutdown never cuts a finished answer's tail.
       await deps.lifecycle.track(async () => {

@@ -444,7 +444,10 @@ export async function runChat(
     stored: turnsFailure === null,
     status,
     content,
-    ...served,
+    // Named, not spread: a literal that spreads and then adds keys makes hidden classes per call (extended.ts).
+    provider: served.provider,
+    model: served.model,
+    fallback: served.fallback,
     tokensIn,
     tokensOut,
     usageSource: usage ? "provider" : "tokenizer",
