@@ -15,7 +15,7 @@ export interface MetaEvent {
   trace_id: string;
 }
 
-/** The prompt's input tokens, estimated before the answer; sent when the sidecar answers, always before `done`. */
+/** The prompt's input tokens, estimated before the answer; sent with the first event after the sidecar answers, always before `done` or `error`. */
 export interface EstimateEvent {
   pre_estimated_tokens: number;
   estimate_source: "sidecar" | "fallback";

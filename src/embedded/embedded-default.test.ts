@@ -64,7 +64,8 @@ describe("embedded default", () => {
         if (lengths[variant] !== undefined) continue;
         const events = await readSse(await postJson(`${first.url}/chat`, { message: "How do I test prompts?" }, { "x-api-key": user.key }));
         const meta = only(events, "meta");
-        expect(meta).toMatchObject({ provider: "simulator", variant, estimate_source: "sidecar" });
+        expect(meta).toMatchObject({ provider: "simulator", variant });
+        expect(only(events, "estimate")).toMatchObject({ estimate_source: "sidecar" });
         expect(eventsNamed(events, "delta").length).toBeGreaterThan(5);
         lengths[variant] = eventsNamed(events, "delta").map((e) => e.data.text).join("").length;
         messageId = meta.message_id as string;

@@ -1,6 +1,7 @@
 // POST /chat end to end: real server, real PostgreSQL and Redis, the production
 // OpenAI provider against a fake upstream that speaks OpenAI's wire format.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { IdleHeartbeat } from "../http/idle-heartbeat.ts";
 import { priceCall } from "../../sidecar/pricing.ts";
 import { SEED_PROMPTS } from "../db/seed.ts";
 import { bucketFor } from "../services/assignment.ts";
@@ -30,7 +31,7 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
     expect(response.headers.get("x-ratelimit-limit")).toBe("100");
     const events = await readSse(response);
 
-    // The estimate comes when the sidecar answers, which may be after a delta or two; always before done.
+    // The estimate rides with the first event after the sidecar answers: a delta, or done at the latest.
     const names = events.map((e) => e.event);
     expect(names.filter((name) => name !== "estimate")).toEqual(["meta", "delta", "delta", "delta", "delta", "delta", "done"]);
     expect(names.indexOf("estimate")).toBeGreaterThan(0);
@@ -220,6 +221,24 @@ describe.skipIf(!inject("servicesAvailable"))("POST /chat", () => {
     expect(stored!.content.startsWith("Hello part1 part2")).toBe(true);
     expect(stored!.tokensOut).toBeGreaterThan(0);
     expect(stored!.costUsd).not.toBeNull();
+  });
+
+  it("stops the stream's heartbeat when the chat fails after the client has gone", async () => {
+    app.upstream.reset({ chunks: 50, delayBetweenMs: 100 });
+    const charge = vi.spyOn(app.runtime.deps.tokenBudget, "charge").mockRejectedValue(new Error("store gone"));
+    const stops = vi.spyOn(IdleHeartbeat.prototype, "stop");
+    try {
+      const controller = new AbortController();
+      const response = await postJson(`${app.url}/chat`, { message: "long answer" }, auth, controller.signal);
+      await readSse(response, (event) => {
+        if (event.event === "delta") controller.abort();
+      }).catch(() => {});
+      await vi.waitFor(() => expect(charge).toHaveBeenCalledTimes(1));
+      await vi.waitFor(() => expect(stops).toHaveBeenCalledTimes(1));
+    } finally {
+      charge.mockRestore();
+      stops.mockRestore();
+    }
   });
 
   it("ends with an error event and stores the failure when the provider fails", async () => {

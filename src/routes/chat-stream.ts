@@ -101,14 +101,16 @@ export function createChatRoute(deps: AppDeps) {
         stream.end();
       });
     } catch (error) {
-      if (sse?.open) {
-        log.error({ err: error }, "chat failed after streaming began");
-        sse.send("error", { code: "internal_error", message: "The answer could not be completed." });
-        sse.end();
-      } else if (!sse) {
+      if (!sse) {
         // Nothing sent yet: app.ts answers it as a JSON error, with x-request-id.
         throw error;
       }
+      if (sse.open) {
+        log.error({ err: error }, "chat failed after streaming began");
+        sse.send("error", { code: "internal_error", message: "The answer could not be completed." });
+      }
+      // Also when the client has already gone: end() stops the heartbeat timer, which would keep the stream alive.
+      sse.end();
     }
   };
 }
