@@ -16,6 +16,7 @@ import { parseInput } from "../http/validation.ts";
 import type { Logger } from "../logger.ts";
 import { chatInputSchema, prepareChat, runChat } from "../services/chat.ts";
 import { settleChat } from "../services/chat-settlement.ts";
+import { logChatStarted } from "../services/chat-start-log.ts";
 import { assertAllowed, rateLimitHeaders } from "../services/rate-limit.ts";
 import { apiKeyFrom } from "./api-key-header.ts";
 import { clientHangUp } from "./client-hang-up.ts";
@@ -62,18 +63,7 @@ export function createChatRoute(deps: AppDeps) {
       // after this callback), so it neither holds up the first token nor
       // costs a socket write of its own.
       void prepared.estimate.then((estimate) => {
-        requestLog.info(
-          {
-            pre_estimated_tokens: estimate.tokens,
-            estimate_source: estimate.source,
-            experiment: prepared.experiment?.key,
-            variant: prepared.experiment?.variant,
-            prompt_version_id: prepared.experiment?.promptVersionId,
-            provider: deps.provider.name,
-            model: prepared.model,
-          },
-          "chat started",
-        );
+        logChatStarted(requestLog, prepared, estimate, { provider: deps.provider.name }, "chat started");
         stream.sendWithNext("estimate", { pre_estimated_tokens: estimate.tokens, estimate_source: estimate.source });
       });
       // Tracked until the last event is written, so a shutdown never cuts a finished answer's tail.

@@ -36,6 +36,10 @@ describe.skipIf(!inject("servicesAvailable"))("a chat's trace id", () => {
       { msg: "chat started", user_id: id, route: undefined },
       { msg: "chat finished", user_id: id, route: undefined },
     ]);
+    // The seed's check that the sidecar is in use: the estimate, in the started line.
+    const started = lines.find((line) => line.trace_id === "trace-logs-chat" && line.msg === "chat started")!;
+    expect(started).toMatchObject({ estimate_source: "sidecar", experiment: "system_prompt_style", provider: "openai", model: "gpt-4o-mini" });
+    expect(started.pre_estimated_tokens).toBeGreaterThan(0);
   });
 
   it("the gateway: started and finished carry the trace id, the user and the route", async () => {
@@ -52,6 +56,9 @@ describe.skipIf(!inject("servicesAvailable"))("a chat's trace id", () => {
       { msg: "gateway chat started", user_id: id, route: "gateway" },
       { msg: "gateway chat finished", user_id: id, route: "gateway" },
     ]);
+    const started = lines.find((line) => line.trace_id === "trace-logs-gateway" && line.msg === "gateway chat started")!;
+    expect(started).toMatchObject({ estimate_source: "sidecar", experiment: "system_prompt_style", stream: false, turns: 1 });
+    expect(started.pre_estimated_tokens).toBeGreaterThan(0);
   });
 
   it("names the request on streamed gateway answers and on refusals from either route", async () => {

@@ -16,6 +16,7 @@ import { parseInput } from "../../http/validation.ts";
 import type { Logger } from "../../logger.ts";
 import { prepareChat, runChat, type ChatOutcome } from "../../services/chat.ts";
 import { settleChat } from "../../services/chat-settlement.ts";
+import { logChatStarted } from "../../services/chat-start-log.ts";
 import { resolveModelName } from "../../services/gateway-models.ts";
 import { assertAllowed, rateLimitHeaders } from "../../services/rate-limit.ts";
 import { apiKeyFrom } from "../api-key-header.ts";
@@ -68,19 +69,7 @@ export function createChatCompletionsRoute(deps: AppDeps) {
     );
     // Logged when the sidecar answers: the first chunk does not wait for the estimate.
     void prepared.estimate.then((estimate) =>
-      requestLog.info(
-        {
-          pre_estimated_tokens: estimate.tokens,
-          estimate_source: estimate.source,
-          experiment: prepared.experiment?.key,
-          variant: prepared.experiment?.variant,
-          prompt_version_id: prepared.experiment?.promptVersionId,
-          model: prepared.model,
-          stream: request.stream,
-          turns: request.turns.length,
-        },
-        "gateway chat started",
-      ),
+      logChatStarted(requestLog, prepared, estimate, { stream: request.stream, turns: request.turns.length }, "gateway chat started"),
     );
 
     const headers = extended(rateLimitHeaders(decision), promptlabHeaders(prepared), { "x-request-id": traceId });
