@@ -59,7 +59,7 @@ export function createChatRoute(deps: AppDeps) {
 
       const stream = sse;
       // The estimate goes out with the first event after the sidecar answers
-      // (a delta, or at the latest done: runChat waits for the same promise
+      // (a delta, or at the latest done or error: runChat waits for the same promise
       // after this callback), so it neither holds up the first token nor
       // costs a socket write of its own.
       void prepared.estimate.then((estimate) => {

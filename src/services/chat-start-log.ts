@@ -1,6 +1,6 @@
-// What every transport logs once a chat's estimate is in, which is after its
-// first token: the seed's "check the logs for pre_estimated_tokens", beside
-// the assignment and model the estimate was made for.
+// What every transport logs once a chat's estimate is in (with a fast model,
+// after its first token): the seed's "check the logs for pre_estimated_tokens",
+// beside the assignment and model the estimate was made for.
 import { extended } from "../extended.ts";
 import type { Logger } from "../logger.ts";
 import type { PreparedChat } from "./chat.ts";
