@@ -14,6 +14,8 @@ export function logChatStarted(
   extra: Record<string, unknown>,
   message: string,
 ): void {
+  // Once per chat: where info is off (the benchmarks run at warn), nothing is built.
+  if (!log.isLevelEnabled("info")) return;
   const fields = {
     pre_estimated_tokens: estimate.tokens,
     estimate_source: estimate.source,

@@ -22,7 +22,7 @@ import { AnswerText } from "./answer-text.ts";
 import type { MessageBatchWriter } from "./message-batch-writer.ts";
 import { serveExperiment } from "./served-version.ts";
 import { applySystemPrompt, DEFAULT_SYSTEM_MESSAGE_POLICY } from "./system-message-policy.ts";
-import { estimateChatTokens, type TokenCountResult, type TokenCounter } from "./token-counter.ts";
+import type { TokenCountResult, TokenCounter } from "./token-counter.ts";
 import { extended } from "../extended.ts";
 
 export function chatInputSchema(maxMessageChars: number) {
@@ -232,10 +232,8 @@ export async function prepareChat(
   // write below and the provider call are independent round trips, so they
   // overlap, and nothing before the first token waits for the estimate: it is
   // reported on its own (an `estimate` event, a log line) and stored with the answer.
-  const estimate = deps.tokenCounter.countChat(model, turns).catch((error: unknown): TokenCountResult => {
-    deps.log.warn({ err: error }, "token estimate failed; using the local estimate");
-    return { tokens: estimateChatTokens(turns), source: "fallback" };
-  });
+  // The counter falls back to its local estimate by itself, so this never rejects.
+  const estimate = deps.tokenCounter.countChat(model, turns);
 
   const conversationId = plan.conversationId ?? randomUUID();
   const stored = plan.callerTurns.map((turn) => extended(turn, { id: randomUUID() }));

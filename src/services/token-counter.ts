@@ -18,7 +18,9 @@ export type PriceResult = { costUsd: string | null; source: "local" };
 export type SidecarHealth = "ok" | "down" | "disabled";
 
 export type TokenCounter = {
+  /** Never rejects: without a timely answer from the sidecar, the local estimate (source "fallback"). */
   countChat(model: string, messages: readonly ChatMessage[]): Promise<TokenCountResult>;
+  /** Never rejects, as countChat. */
   countText(model: string, text: string): Promise<TokenCountResult>;
   price(model: string, tokensIn: number, tokensOut: number): Promise<PriceResult>;
   health(): Promise<SidecarHealth>;
